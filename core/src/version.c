@@ -1,0 +1,6 @@
+#include <dsvk/api.h>
+
+const char *dsvk_version(void)
+{
+    return DSVK_VERSION_STRING;
+}
