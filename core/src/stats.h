@@ -1,0 +1,12 @@
+/* Per-queue statistics: latency histogram and the DSVK_STATS summary. */
+#ifndef DSVK_STATS_H
+#define DSVK_STATS_H
+
+#include "internal.h"
+
+void dsvk_stats_add_latency(dsvk_queue_stats *st, uint64_t ns);
+/* One line per queue (DSVK_STATS=1), printed when the queue closes. */
+void dsvk_stats_print_queue(dsvk_queue *q);
+void dsvk_stats_print_totals(dsvk_runtime *rt);
+
+#endif
