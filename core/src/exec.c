@@ -166,7 +166,9 @@ void dsvk_exec_start(dsvk_exec *e)
 {
     atomic_store(&e->pending, 1); /* the start hold */
     const dsvk_request *r = &e->req;
-    if (r->source.type == DSVK_SOURCE_MEMORY) {
+    if (atomic_load(&e->cancelled)) {
+        /* cancelled between submit and start: nothing to do */
+    } else if (r->source.type == DSVK_SOURCE_MEMORY) {
         process(e, r->source.u.memory.data, r->source.u.memory.size);
     } else if (atomic_load(&r->source.u.file.file->closed)) {
         set_error(e, DSVK_E_FILE_NOT_OPEN, 0);
