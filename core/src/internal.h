@@ -19,6 +19,7 @@
 #include "workers.h"
 
 typedef struct dsvk_entry dsvk_entry;
+typedef struct dsvk_stats_file dsvk_stats_file; /* stats_file.c */
 
 /* A list node for the runtime's object lists. */
 typedef struct dsvk_link {
@@ -158,6 +159,9 @@ struct dsvk_runtime {
     uint32_t custom_taken_count, custom_taken_cap;
     uint64_t custom_next_id;
     int custom_fd;
+
+    /* DSVK_STATS_FILE sampler, NULL when not configured (stats_file.c). */
+    dsvk_stats_file *stats_file;
 
     /* Test hook: called before a request finishes (outside every lock). */
     void (*before_finish)(void *user, const dsvk_request *req);

@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "stats.h"
+#include "stats_file.h"
 
 static uint32_t cpu_count(void)
 {
@@ -82,6 +83,8 @@ dsvk_result dsvk_runtime_create(const dsvk_config *config, dsvk_runtime **out)
               rt->io_info.backend == DSVK_IO_URING ? "io_uring" : "thread-pool",
               rt->io_info.threads, rt->io_reason[0] ? "; " : "", rt->io_reason,
               rt->cfg.worker_threads, (unsigned long long)(rt->cfg.staging_size >> 20));
+    if (rt->cfg.stats_file && *rt->cfg.stats_file)
+        dsvk_stats_file_start(rt, rt->cfg.stats_file);
     *out = rt;
     return DSVK_OK;
 
@@ -98,6 +101,8 @@ void dsvk_runtime_destroy(dsvk_runtime *rt)
 {
     if (!rt)
         return;
+    /* The stats sampler reads the queues: its last sample is taken before they close. */
+    dsvk_stats_file_stop(rt);
     /* Queues first: they cancel their work and wait for what is in flight. */
     for (;;) {
         pthread_mutex_lock(&rt->lock);

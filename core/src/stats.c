@@ -30,7 +30,7 @@ uint64_t dsvk_stats_latency_percentile(const dsvk_queue_stats *st, double percen
     return 2ull << (DSVK_LATENCY_BUCKETS - 1);
 }
 
-static const char *decode_path_name(uint32_t d)
+const char *dsvk_stats_decode_path_name(uint32_t d)
 {
     switch (d) {
     case DSVK_DECODER_GPU: return "gpu-shader";
@@ -52,7 +52,7 @@ void dsvk_stats_print_queue(dsvk_queue *q)
             q->name, (unsigned long long)st.requests_completed,
             (unsigned long long)st.requests_failed, (unsigned long long)st.requests_cancelled,
             (double)st.bytes_read / 1048576.0, (double)st.bytes_written / 1048576.0, gbs,
-            decode_path_name(st.decode_path),
+            dsvk_stats_decode_path_name(st.decode_path),
             (unsigned long long)dsvk_stats_latency_percentile(&st, 50),
             (unsigned long long)dsvk_stats_latency_percentile(&st, 99));
 }
