@@ -39,7 +39,10 @@ struct dsvk_io_op {
 
     /* Engine-private. */
     dsvk_io_op *next;
-    uint32_t progress;
+    dsvk_io_op *prev;   /* while queued: neighbours in its priority list (O(1) cancel) */
+    uint32_t progress;  /* bytes delivered to dst so far */
+    uint16_t inbox;     /* the inbox (ring) it was queued on; fixed from submit to done */
+    uint8_t state;      /* queued or started; changes only under that inbox's lock */
 };
 
 typedef struct dsvk_io_config {
