@@ -1,0 +1,120 @@
+/*
+ * Internals of the GDeflate decoder (docs/GDEFLATE_CODEC.md): the decode-table format, the
+ * per-tile state, and the functions the decoder's files share. Nothing here is public.
+ */
+#ifndef DSVK_GDEFLATE_DECODE_INTERNAL_H
+#define DSVK_GDEFLATE_DECODE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <dsvk/gdeflate.h>
+
+/* The bitstream's shape (GDEFLATE.md §3). */
+#define GD_LANES 32u
+#define GD_LANE_WORD_BYTES 4u
+#define GD_INIT_BYTES (GD_LANES * GD_LANE_WORD_BYTES) /* the 32 words that seed the lanes */
+#define GD_REFILL_BELOW 32u       /* a lane holding fewer bits takes the next word */
+#define GD_NUM_LITLEN_SYMS 288u
+#define GD_NUM_DIST_SYMS 32u
+#define GD_NUM_PRECODE_SYMS 19u
+#define GD_MAX_CODE_LEN 15u
+#define GD_MAX_PRECODE_LEN 7u
+#define GD_MAX_STORED_LEN 65535u
+
+/*
+ * Decode-table entries, one uint32_t each, looked up with the next ROOT_BITS bits of a lane:
+ *   bits 0..4    code length at this table level (bits the lookup consumes; for a subtable
+ *                pointer, the root bits)
+ *   bit  5       GD_E_LITERAL: the value is a literal byte
+ *   bit  6       GD_E_SUBTABLE: the value is the index of a subtable, bits 8..12 its index bits
+ *   bit  7       GD_E_SPECIAL: end of block (value 0) or an invalid code (value 1)
+ *   bits 8..12   extra bits that follow the code (length 0..16, distance 0..14)
+ *   bits 16..31  literal byte, length base, distance base, precode symbol, or subtable index
+ * A length or distance is value + the extra bits; a literal has no extra bits, so one formula
+ * serves both and the hot loop needs no branch to tell them apart.
+ */
+#define GD_E_LITERAL 0x20u
+#define GD_E_SUBTABLE 0x40u
+#define GD_E_SPECIAL 0x80u
+#define GD_E_CODE_LEN(e) ((e)&0x1Fu)
+#define GD_E_EXTRA(e) (((e) >> 8) & 0x1Fu)
+#define GD_E_VALUE(e) ((e) >> 16)
+#define GD_ENTRY(value, code_len, extra, flags)                                                   \
+    (((uint32_t)(value) << 16) | ((uint32_t)(extra) << 8) | (uint32_t)(flags) | (uint32_t)(code_len))
+#define GD_SPECIAL_EOB 0u
+#define GD_SPECIAL_INVALID 1u
+
+#define GD_LITLEN_ROOT_BITS 11u
+#define GD_DIST_ROOT_BITS 8u
+#define GD_PRECODE_ROOT_BITS 7u
+/*
+ * Table sizes: the root table plus room for subtables. In a complete code a subtable of 2^b
+ * entries holds at least b + 1 codes, so subtables need at most 16/5 entries per symbol for
+ * litlen (b <= 4) and 128/8 for distances (b <= 7); the builder checks the bound anyway.
+ */
+#define GD_LITLEN_TABLE_SIZE ((1u << GD_LITLEN_ROOT_BITS) + 1024u)
+#define GD_DIST_TABLE_SIZE ((1u << GD_DIST_ROOT_BITS) + 512u)
+#define GD_PRECODE_TABLE_SIZE (1u << GD_PRECODE_ROOT_BITS)
+
+/* What each alphabet's symbols decode to, without code lengths (decode_tables.c). */
+extern const uint32_t gd_litlen_symbol_entries[GD_NUM_LITLEN_SYMS];
+extern const uint32_t gd_dist_symbol_entries[GD_NUM_DIST_SYMS];
+extern const uint32_t gd_precode_symbol_entries[GD_NUM_PRECODE_SYMS];
+/* The order in which a dynamic block lists precode lengths. */
+extern const uint8_t gd_precode_order[GD_NUM_PRECODE_SYMS];
+
+/*
+ * Builds a decode table for canonical codes of the given lengths. Rejects over-subscribed
+ * codes and incomplete ones, except the two DEFLATE allows: no codes at all, and a single
+ * code of length 1 (bits that match no code decode to an invalid entry). Returns false for
+ * lengths that cannot be a code.
+ */
+bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_t *sym_entries,
+                           unsigned root_bits, uint32_t *table, unsigned table_size);
+
+/* The fixed-Huffman tables (BTYPE 1), built once. */
+const uint32_t *gd_fixed_litlen_table(void);
+const uint32_t *gd_fixed_dist_table(void);
+
+/* Why a tile failed, and where: filled in only on failure. */
+typedef struct gd_error {
+    const char *what;
+    uint32_t in_offset;  /* bytes of the tile consumed when the error was found */
+    uint32_t out_offset; /* bytes of output produced (or claimed by matches) by then */
+} gd_error;
+
+/* Counts that dsvk_gdeflate_inspect_tile reports. */
+typedef struct gd_counts {
+    uint32_t blocks[3]; /* stored, fixed, dynamic */
+    uint32_t literals;
+    uint32_t matches;
+} gd_counts;
+
+/*
+ * The tile decoders: exactly out_size bytes from tile_size bytes. *consumed receives the
+ * bytes of the tile the bitstream read. The _fast variants are picked by CPU features; the
+ * counting one is slower and serves inspection.
+ */
+typedef dsvk_result (*gd_tile_fn)(const uint8_t *tile, size_t tile_size, uint8_t *out,
+                                  size_t out_size, size_t *consumed, gd_error *err,
+                                  gd_counts *counts);
+dsvk_result gd_decode_tile_generic(const uint8_t *tile, size_t tile_size, uint8_t *out,
+                                   size_t out_size, size_t *consumed, gd_error *err,
+                                   gd_counts *counts);
+dsvk_result gd_decode_tile_bmi2(const uint8_t *tile, size_t tile_size, uint8_t *out,
+                                size_t out_size, size_t *consumed, gd_error *err,
+                                gd_counts *counts);
+dsvk_result gd_decode_tile_counting(const uint8_t *tile, size_t tile_size, uint8_t *out,
+                                    size_t out_size, size_t *consumed, gd_error *err,
+                                    gd_counts *counts);
+
+/* Decodes one tile with the best variant for this CPU; err may be NULL. */
+dsvk_result gd_decode_tile(const uint8_t *tile, size_t tile_size, uint8_t *out, size_t out_size,
+                           gd_error *err);
+
+/* Header validation with the reason for a rejection (container.c). */
+dsvk_result gd_parse(const uint8_t *in, size_t in_size, dsvk_gdeflate_info *info,
+                     const char **why);
+
+#endif
