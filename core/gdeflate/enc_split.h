@@ -1,0 +1,39 @@
+/*
+ * Block splitting: where a tile's item sequence should be cut into blocks so that each block
+ * gets a Huffman code fitted to its own statistics. The items are grouped into chunks of
+ * about `chunk` input bytes; a dynamic program over the chunk boundaries minimises the
+ * estimated total size (entropy of each candidate block's symbols plus an estimate of its
+ * header, or the exact fixed or stored size when smaller).
+ */
+#ifndef DSVK_GDEFLATE_ENC_SPLIT_H
+#define DSVK_GDEFLATE_ENC_SPLIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "enc_block.h"
+
+#define ENC_SPLIT_MAX_CHUNKS 128
+#define ENC_SPLIT_SYMS (ENC_MAX_LITLEN_SYMS + ENC_NUM_DIST_SYMS)
+
+struct enc_split {
+    uint32_t prefix[ENC_SPLIT_MAX_CHUNKS + 1][ENC_SPLIT_SYMS]; /* symbol counts before chunk k */
+    uint64_t extra[ENC_SPLIT_MAX_CHUNKS + 1];
+    uint32_t bytes[ENC_SPLIT_MAX_CHUNKS + 1];   /* input offset of chunk k */
+    uint32_t item_at[ENC_SPLIT_MAX_CHUNKS + 1]; /* first item of chunk k */
+    double best[ENC_SPLIT_MAX_CHUNKS + 1];
+    unsigned from[ENC_SPLIT_MAX_CHUNKS + 1];
+};
+
+/* Estimated bits of one block holding the symbols in hist (EOB included) and `bytes` bytes. */
+double enc_estimate_block_bits(const uint32_t *litlen, const uint32_t *dist, uint64_t extra,
+                               uint32_t bytes);
+
+/*
+ * Splits items[0..n) (n >= 1); writes each block's first item index to starts (starts[0] = 0,
+ * room for ENC_SPLIT_MAX_CHUNKS entries) and returns the number of blocks. chunk >= 512.
+ */
+size_t enc_split_items(struct enc_split *s, const struct enc_item *items, size_t n, unsigned chunk,
+                       uint32_t *starts);
+
+#endif

@@ -1,0 +1,69 @@
+/* Hash-chain match finder (see matchfinder_hc.h). */
+#include "matchfinder_hc.h"
+
+#include <string.h>
+
+#include "enc_tables.h"
+#include "matchfinder_common.h"
+
+void mf_hc_reset(struct mf_hc *mf)
+{
+    memset(mf->head4, 0xFF, sizeof(mf->head4));
+    memset(mf->head3, 0xFF, sizeof(mf->head3));
+}
+
+void mf_hc_insert(struct mf_hc *mf, const uint8_t *in, uint32_t n, uint32_t pos)
+{
+    if (n - pos >= 4) {
+        uint32_t h4 = mf_hash4(in + pos, MF_HC_HASH4_BITS);
+        mf->prev[pos] = mf->head4[h4];
+        mf->head4[h4] = pos;
+    }
+    if (n - pos >= 3)
+        mf->head3[mf_hash3(in + pos, MF_HC_HASH3_BITS)] = pos;
+}
+
+unsigned mf_hc_find(struct mf_hc *mf, const uint8_t *in, uint32_t n, uint32_t pos, unsigned depth,
+                    unsigned nice, unsigned *dist)
+{
+    uint32_t max_len = n - pos < ENC_MAX_MATCH ? n - pos : ENC_MAX_MATCH;
+    if (max_len < ENC_MIN_MATCH)
+        return 0;
+    const uint8_t *s = in + pos;
+    unsigned best = ENC_MIN_MATCH - 1;
+    uint32_t cand = MF_NONE;
+
+    if (max_len >= 4) {
+        uint32_t h4 = mf_hash4(s, MF_HC_HASH4_BITS);
+        cand = mf->head4[h4];
+        mf->prev[pos] = cand;
+        mf->head4[h4] = pos;
+    }
+    uint32_t h3 = mf_hash3(s, MF_HC_HASH3_BITS);
+    uint32_t c3 = mf->head3[h3];
+    mf->head3[h3] = pos;
+    /* The most recent position sharing the 3-byte hash: the nearest length-3 candidate. */
+    if (c3 != MF_NONE && in[c3] == s[0] && in[c3 + 1] == s[1] && in[c3 + 2] == s[2]) {
+        best = mf_extend(in + c3, s, 3, max_len);
+        *dist = pos - c3;
+        if (best >= nice || best == max_len)
+            return best;
+    }
+    if (max_len < 4)
+        return best >= ENC_MIN_MATCH ? best : 0;
+
+    uint32_t first4 = mf_load32(s);
+    for (; cand != MF_NONE && depth > 0; depth--, cand = mf->prev[cand]) {
+        const uint8_t *m = in + cand;
+        if (m[best] != s[best] || mf_load32(m) != first4)
+            continue;
+        unsigned len = mf_extend(m, s, 4, max_len);
+        if (len > best) {
+            best = len;
+            *dist = pos - cand;
+            if (len >= nice || len == max_len)
+                break;
+        }
+    }
+    return best >= ENC_MIN_MATCH ? best : 0;
+}
