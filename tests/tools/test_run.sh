@@ -13,11 +13,11 @@ export HOME=$t_tmp/home XDG_RUNTIME_DIR=$t_tmp/runtime
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 
-# An installed layout: PREFIX/bin/dsvk-run and PREFIX/lib/libdsvk_preload.so.
+# An installed layout: PREFIX/bin/dsvk-run and PREFIX/lib/dsvk/libdsvk_preload.so.
 install_at() { # PREFIX
-  mkdir -p "$1/bin" "$1/lib"
+  mkdir -p "$1/bin" "$1/lib/dsvk"
   cp "$run_src" "$1/bin/dsvk-run"
-  cp "$fixture" "$1/lib/libdsvk_preload.so"
+  cp "$fixture" "$1/lib/dsvk/libdsvk_preload.so"
 }
 field() { # NAME OUTPUT
   printf '%s\n' "$2" | sed -n "s/^$1=//p"
@@ -36,8 +36,8 @@ p=$t_tmp/prefix
 install_at "$p"
 out=$("$p/bin/dsvk-run" "$print_args")
 t_eq "DSVK=1 is set" "1" "$(field DSVK "$out")"
-t_eq "LD_PRELOAD is the shim alone" "$p/lib/libdsvk_preload.so" "$(field LD_PRELOAD "$out")"
-t_contains "ld.so preloaded the shim" "mapped=$p/lib/libdsvk_preload.so" "$out"
+t_eq "LD_PRELOAD is the shim alone" "$p/lib/dsvk/libdsvk_preload.so" "$(field LD_PRELOAD "$out")"
+t_contains "ld.so preloaded the shim" "mapped=$p/lib/dsvk/libdsvk_preload.so" "$out"
 
 # Existing entries keep their order; spaces and colons both separate them (as for ld.so).
 cp "$fixture" "$t_tmp/a.so"
@@ -45,19 +45,19 @@ cp "$fixture" "$t_tmp/b.so"
 cp "$fixture" "$t_tmp/c.so"
 out=$(LD_PRELOAD="$t_tmp/a.so:$t_tmp/b.so $t_tmp/c.so" "$p/bin/dsvk-run" "$print_args")
 t_eq "existing LD_PRELOAD kept in order, shim appended" \
-  "$t_tmp/a.so:$t_tmp/b.so:$t_tmp/c.so:$p/lib/libdsvk_preload.so" "$(field LD_PRELOAD "$out")"
+  "$t_tmp/a.so:$t_tmp/b.so:$t_tmp/c.so:$p/lib/dsvk/libdsvk_preload.so" "$(field LD_PRELOAD "$out")"
 t_contains "an existing entry is still preloaded" "mapped=$t_tmp/b.so" "$out"
-t_contains "the shim is preloaded after existing entries" "mapped=$p/lib/libdsvk_preload.so" "$out"
+t_contains "the shim is preloaded after existing entries" "mapped=$p/lib/dsvk/libdsvk_preload.so" "$out"
 
 # Wrapping twice (or a launcher that wraps again) gives one shim entry.
 out=$(LD_PRELOAD="$t_tmp/a.so" "$p/bin/dsvk-run" "$p/bin/dsvk-run" "$p/bin/dsvk-run" "$print_args")
-t_eq "repeated wrapping preloads one shim" "$t_tmp/a.so:$p/lib/libdsvk_preload.so" \
+t_eq "repeated wrapping preloads one shim" "$t_tmp/a.so:$p/lib/dsvk/libdsvk_preload.so" \
   "$(field LD_PRELOAD "$out")"
 # A shim of another install already in LD_PRELOAD is replaced, not doubled.
 other=$t_tmp/other
 install_at "$other"
-out=$(LD_PRELOAD="$other/lib/libdsvk_preload.so:$t_tmp/a.so" "$p/bin/dsvk-run" "$print_args")
-t_eq "another dsvk shim is replaced by ours" "$t_tmp/a.so:$p/lib/libdsvk_preload.so" \
+out=$(LD_PRELOAD="$other/lib/dsvk/libdsvk_preload.so:$t_tmp/a.so" "$p/bin/dsvk-run" "$print_args")
+t_eq "another dsvk shim is replaced by ours" "$t_tmp/a.so:$p/lib/dsvk/libdsvk_preload.so" \
   "$(field LD_PRELOAD "$out")"
 
 # Arguments reach the command byte for byte.
@@ -94,8 +94,8 @@ case $pre in
 *) t_fail "spaces: LD_PRELOAD is '$pre'" ;;
 esac
 t_not_contains "spaces: LD_PRELOAD has no space" " " "$pre"
-t_eq "spaces: the link leads to the shim's directory" "$sp/lib" "$(readlink "$(dirname "$pre")")"
-t_contains "spaces: ld.so preloaded the shim" "mapped=$sp/lib/libdsvk_preload.so" "$out"
+t_eq "spaces: the link leads to the shim's directory" "$sp/lib/dsvk" "$(readlink "$(dirname "$pre")")"
+t_contains "spaces: ld.so preloaded the shim" "mapped=$sp/lib/dsvk/libdsvk_preload.so" "$out"
 out2=$("$sp/bin/dsvk-run" "$print_args")
 t_eq "spaces: the link is reused" "$pre" "$(field LD_PRELOAD "$out2")"
 
@@ -106,8 +106,15 @@ case $pre in
 "$XDG_RUNTIME_DIR/dsvk/lib-"*/libdsvk_preload.so) t_ok "spaces in HOME: link under XDG_RUNTIME_DIR" ;;
 *) t_fail "spaces in HOME: LD_PRELOAD is '$pre'" ;;
 esac
-t_contains "spaces in HOME: ld.so preloaded the shim" "mapped=$sp/lib/libdsvk_preload.so" "$out"
+t_contains "spaces in HOME: ld.so preloaded the shim" "mapped=$sp/lib/dsvk/libdsvk_preload.so" "$out"
 t_eq "the link directory is private" "drwx------" "$(stat -c %A "$XDG_RUNTIME_DIR/dsvk")"
+
+# A shim directly in PREFIX/lib is found too.
+mkdir -p "$t_tmp/flat/bin" "$t_tmp/flat/lib"
+cp "$run_src" "$t_tmp/flat/bin/dsvk-run"
+cp "$fixture" "$t_tmp/flat/lib/libdsvk_preload.so"
+out=$("$t_tmp/flat/bin/dsvk-run" "$print_args")
+t_eq "a shim in lib/ is found" "$t_tmp/flat/lib/libdsvk_preload.so" "$(field LD_PRELOAD "$out")"
 
 # DSVK_SHIM_PATH overrides the installed shim.
 out=$(DSVK_SHIM_PATH="$t_tmp/c.so" "$p/bin/dsvk-run" "$print_args")

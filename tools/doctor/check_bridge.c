@@ -123,21 +123,26 @@ static void find_parts(doctor *d)
     if (env && *env) {
         try_path(&br.shim, env);
     } else {
-        path_join(path, sizeof(path), d->lib_dir, SHIM_NAME);
+        /* The install puts it in <libdir>/dsvk (preload/CMakeLists.txt). */
+        path_join(path, sizeof(path), d->lib_dir, "dsvk/" SHIM_NAME);
         if (!try_path(&br.shim, path)) {
-            path_join(path, sizeof(path), d->lib_dir, "dsvk/" SHIM_NAME);
+            path_join(path, sizeof(path), d->lib_dir, SHIM_NAME);
             try_path(&br.shim, path);
         }
     }
-    /* The shim finds the DLL next to itself; look where it would. */
+    /* The shim adds <its real dir>/wine to WINEDLLPATH (preload/shim/setup.c), where Wine
+     * looks for <dir>/dstorage.dll and <dir>/x86_64-windows/dstorage.dll. */
     char base[DOCTOR_PATH_MAX];
-    if (br.shim.installed)
-        dirname_of(br.shim.path, base, sizeof(base));
-    else
-        snprintf(base, sizeof(base), "%s", d->lib_dir);
+    if (br.shim.installed) {
+        char *real = realpath(br.shim.path, NULL);
+        dirname_of(real ? real : br.shim.path, base, sizeof(base));
+        free(real);
+    } else {
+        path_join(base, sizeof(base), d->lib_dir, "dsvk");
+    }
     static const char *const dll_places[] = {
-        "dsvk/x86_64-windows/dstorage.dll", "dsvk/dstorage.dll", "x86_64-windows/dstorage.dll",
-        "wine/x86_64-windows/dstorage.dll", "dstorage.dll",
+        "wine/x86_64-windows/dstorage.dll",
+        "wine/dstorage.dll",
     };
     for (size_t i = 0; i < sizeof(dll_places) / sizeof(dll_places[0]); i++) {
         path_join(path, sizeof(path), base, dll_places[i]);
