@@ -18,6 +18,16 @@ void enc_histogram_of(struct enc_histogram *h, const struct enc_item *items, siz
     h->litlen[ENC_END_OF_BLOCK]++;
 }
 
+void enc_histogram_merge(struct enc_histogram *a, const struct enc_histogram *b)
+{
+    for (unsigned s = 0; s < ENC_NUM_LITLEN_SYMS; s++)
+        a->litlen[s] += b->litlen[s];
+    for (unsigned s = 0; s < ENC_NUM_DIST_SYMS; s++)
+        a->dist[s] += b->dist[s];
+    a->extra_bits += b->extra_bits;
+    a->litlen[ENC_END_OF_BLOCK]--;
+}
+
 static struct enc_codes fixed_codes;
 static pthread_once_t fixed_once = PTHREAD_ONCE_INIT;
 

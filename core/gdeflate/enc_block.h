@@ -59,6 +59,9 @@ static inline void enc_histogram_add(struct enc_histogram *h, const struct enc_i
     }
 }
 
+/* Adds b to a (both with their end-of-block symbol; the sum keeps one). */
+void enc_histogram_merge(struct enc_histogram *a, const struct enc_histogram *b);
+
 /* Histogram of items[0..n) plus one end-of-block symbol. */
 void enc_histogram_of(struct enc_histogram *h, const struct enc_item *items, size_t n);
 

@@ -5,16 +5,39 @@
  */
 #include "enc_huffman.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define SYM_BITS 9 /* symbols < 512 ride in the low bits of the sort keys */
 #define SYM_MASK ((1u << SYM_BITS) - 1)
 
-static int cmp_u64(const void *a, const void *b)
+static void sift_down(uint64_t *a, unsigned root, unsigned n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    for (;;) {
+        unsigned child = 2 * root + 1;
+        if (child >= n)
+            return;
+        if (child + 1 < n && a[child + 1] > a[child])
+            child++;
+        if (a[root] >= a[child])
+            return;
+        uint64_t t = a[root];
+        a[root] = a[child];
+        a[child] = t;
+        root = child;
+    }
+}
+
+/* Heapsort: a few hundred keys, called per block and per parse pass. */
+static void sort_keys(uint64_t *a, unsigned n)
+{
+    for (unsigned i = n / 2; i-- > 0;)
+        sift_down(a, i, n);
+    for (unsigned end = n; end-- > 1;) {
+        uint64_t t = a[0];
+        a[0] = a[end];
+        a[end] = t;
+        sift_down(a, 0, end);
+    }
 }
 
 /*
@@ -79,7 +102,7 @@ void enc_huffman_lengths(const uint32_t *freq, unsigned n, unsigned max_len, uin
         lens[s == 0 ? 1 : 0] = 1;
         return;
     }
-    qsort(keys, used, sizeof(keys[0]), cmp_u64);
+    sort_keys(keys, used);
     for (unsigned i = 0; i < used; i++)
         depth[i] = (uint32_t)(keys[i] >> SYM_BITS);
     minimum_redundancy_depths(depth, (int)used);

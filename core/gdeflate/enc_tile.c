@@ -17,6 +17,7 @@ struct enc_block_plan {
     uint32_t in_start, in_end; /* input bytes [in_start, in_end) */
     enum enc_block_type type;
     uint64_t bits;
+    struct enc_histogram hist; /* end of block included */
 };
 
 struct enc_tile_ctx {
@@ -79,6 +80,7 @@ static size_t plan_blocks(struct enc_tile_ctx *ctx, size_t num_items, const uint
         for (uint32_t i = p->first; i < p->last; i++)
             pos += item_bytes(&ctx->items[i]);
         p->in_end = pos;
+        enc_histogram_of(&p->hist, ctx->items + p->first, p->last - p->first);
     }
     return nblocks;
 }
@@ -86,10 +88,9 @@ static size_t plan_blocks(struct enc_tile_ctx *ctx, size_t num_items, const uint
 /* The cheapest type of a block and its exact size in bits. */
 static void cost_block(struct enc_tile_ctx *ctx, struct enc_block_plan *p)
 {
-    enc_histogram_of(&ctx->hist, ctx->items + p->first, p->last - p->first);
-    uint64_t dynamic = enc_build_dynamic(&ctx->codes, &ctx->hist);
-    dynamic += enc_data_bits(&ctx->codes, &ctx->hist);
-    uint64_t fixed = 3 + enc_data_bits(enc_fixed_codes(), &ctx->hist);
+    uint64_t dynamic = enc_build_dynamic(&ctx->codes, &p->hist);
+    dynamic += enc_data_bits(&ctx->codes, &p->hist);
+    uint64_t fixed = 3 + enc_data_bits(enc_fixed_codes(), &p->hist);
     uint64_t stored = enc_stored_bits(p->in_end - p->in_start);
     p->type = ENC_DYNAMIC;
     p->bits = dynamic;
@@ -113,6 +114,7 @@ static size_t merge_blocks(struct enc_tile_ctx *ctx, size_t nblocks)
         struct enc_block_plan *prev = &ctx->blocks[out], joined = *prev;
         joined.last = ctx->blocks[b].last;
         joined.in_end = ctx->blocks[b].in_end;
+        enc_histogram_merge(&joined.hist, &ctx->blocks[b].hist);
         cost_block(ctx, &joined);
         if (joined.bits <= prev->bits + ctx->blocks[b].bits)
             *prev = joined;
@@ -142,8 +144,7 @@ static size_t write_tile(struct enc_tile_ctx *ctx, const uint8_t *in, uint32_t n
                 enc_write_huffman(&bw, enc_fixed_codes(), false, ctx->items + p->first, count,
                                   final);
             } else {
-                enc_histogram_of(&ctx->hist, ctx->items + p->first, count);
-                enc_build_dynamic(&ctx->codes, &ctx->hist);
+                enc_build_dynamic(&ctx->codes, &p->hist);
                 enc_write_huffman(&bw, &ctx->codes, true, ctx->items + p->first, count, final);
             }
         }
@@ -190,6 +191,7 @@ static size_t parse_near_optimal(struct enc_tile_ctx *ctx, const uint8_t *in, ui
         }
         p->first = (uint32_t)total;
         p->last = (uint32_t)(total + nitems);
+        enc_histogram_of(&p->hist, out, nitems);
         total += nitems;
     }
     memcpy(ctx->items, ctx->reparsed, total * sizeof(ctx->items[0]));

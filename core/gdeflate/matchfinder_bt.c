@@ -33,8 +33,8 @@ unsigned mf_bt_find(struct mf_bt *mf, const uint8_t *in, uint32_t n, uint32_t po
 
     uint32_t h3 = mf_hash3(s, MF_BT_HASH3_BITS);
     uint32_t c3 = mf->head3[h3];
-    mf->head3[h3] = pos;
-    if (c3 != MF_NONE && in[c3] == s[0] && in[c3 + 1] == s[1] && in[c3 + 2] == s[2]) {
+    mf->head3[h3] = (uint16_t)pos;
+    if (c3 < pos && in[c3] == s[0] && in[c3 + 1] == s[1] && in[c3 + 2] == s[2]) {
         report(out, &count, ENC_MIN_MATCH, pos - c3);
         best = ENC_MIN_MATCH;
     }
@@ -44,13 +44,13 @@ unsigned mf_bt_find(struct mf_bt *mf, const uint8_t *in, uint32_t n, uint32_t po
     unsigned cap = nice < max_len ? nice : max_len;
     uint32_t h4 = mf_hash4(s, MF_BT_HASH4_BITS);
     uint32_t cur = mf->head4[h4];
-    mf->head4[h4] = pos;
+    mf->head4[h4] = (uint16_t)pos;
 
     /* Where the next node smaller (greater) than s gets linked, and how much of s every
      * node on that side is known to share. */
-    uint32_t *lt = &mf->child[2 * (size_t)pos], *gt = &mf->child[2 * (size_t)pos + 1];
+    uint16_t *lt = &mf->child[2 * (size_t)pos], *gt = &mf->child[2 * (size_t)pos + 1];
     unsigned lt_len = 0, gt_len = 0;
-    while (cur != MF_NONE && depth-- > 0) {
+    while (cur != MF_BT_NONE && depth-- > 0) {
         const uint8_t *m = in + cur;
         unsigned len = lt_len < gt_len ? lt_len : gt_len;
         if (m[len] == s[len]) {
@@ -67,18 +67,18 @@ unsigned mf_bt_find(struct mf_bt *mf, const uint8_t *in, uint32_t n, uint32_t po
             }
         }
         if (m[len] < s[len]) {
-            *lt = cur;
+            *lt = (uint16_t)cur;
             lt = &mf->child[2 * (size_t)cur + 1];
             cur = *lt;
             lt_len = len;
         } else {
-            *gt = cur;
+            *gt = (uint16_t)cur;
             gt = &mf->child[2 * (size_t)cur];
             cur = *gt;
             gt_len = len;
         }
     }
-    *lt = MF_NONE;
-    *gt = MF_NONE;
+    *lt = MF_BT_NONE;
+    *gt = MF_BT_NONE;
     return count;
 }

@@ -4,6 +4,10 @@
  * most recent position; searching walks it while re-rooting it at the current position, and
  * yields the nearest match of every length it passes. A one-entry table of 3-byte hashes
  * supplies length-3 matches.
+ *
+ * Positions are 16-bit to halve the tables' cache footprint: a tile has at most 65536
+ * positions and the last few are never inserted (a tree node needs 4 bytes to hash), so
+ * 0xFFFF is free to mean "none".
  */
 #ifndef DSVK_GDEFLATE_MATCHFINDER_BT_H
 #define DSVK_GDEFLATE_MATCHFINDER_BT_H
@@ -21,10 +25,12 @@ struct mf_match {
     uint16_t dist;
 };
 
+#define MF_BT_NONE 0xFFFFu
+
 struct mf_bt {
-    uint32_t head4[1u << MF_BT_HASH4_BITS];
-    uint32_t head3[1u << MF_BT_HASH3_BITS];
-    uint32_t child[2 * MF_BT_WINDOW]; /* [2p] = lesser strings, [2p+1] = greater strings */
+    uint16_t head4[1u << MF_BT_HASH4_BITS];
+    uint16_t head3[1u << MF_BT_HASH3_BITS];
+    uint16_t child[2 * MF_BT_WINDOW]; /* [2p] = lesser strings, [2p+1] = greater strings */
 };
 
 void mf_bt_reset(struct mf_bt *mf);

@@ -2,6 +2,10 @@
  * Hash-chain match finder for the greedy and lazy levels: chains of earlier positions with
  * the same 4-byte hash, searched most recent first up to a depth, plus a one-entry table of
  * 3-byte hashes that supplies length-3 matches.
+ *
+ * Positions are 16-bit (a tile is at most 65536 bytes), which halves the tables' cache
+ * footprint. There is no "empty" value: a fresh table points at position 0, candidates are
+ * verified byte by byte anyway, and a chain ends where its positions stop decreasing.
  */
 #ifndef DSVK_GDEFLATE_MATCHFINDER_HC_H
 #define DSVK_GDEFLATE_MATCHFINDER_HC_H
@@ -13,9 +17,9 @@
 #define MF_HC_WINDOW 65536
 
 struct mf_hc {
-    uint32_t head4[1u << MF_HC_HASH4_BITS];
-    uint32_t head3[1u << MF_HC_HASH3_BITS];
-    uint32_t prev[MF_HC_WINDOW];
+    uint16_t head4[1u << MF_HC_HASH4_BITS];
+    uint16_t head3[1u << MF_HC_HASH3_BITS];
+    uint16_t prev[MF_HC_WINDOW];
 };
 
 /* Forgets everything: call at the start of each tile. */
