@@ -22,15 +22,24 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__BMI__) || defined(__BMI2__)
+#include <immintrin.h>
+#endif
+
 #include "decode_copy.h"
 #include "decode_internal.h"
 #include "log.h"
 
 typedef struct gd_state {
-    uint64_t bits[GD_LANES];     /* bit buffers, consumed from bit 0; bits above count are 0 */
-    uint32_t count[GD_LANES];    /* valid bits in each buffer */
-    uint32_t copy_len[GD_LANES]; /* pending copy of each lane (valid where a mask says so) */
-    uint32_t copy_at[GD_LANES];  /* its destination, as an output offset */
+    /* Bit buffers, consumed from bit 0, with a marker bit just above the valid bits: a lane
+     * holds fewer than 32 bits exactly when its buffer is below 2^32, and its bit count is
+     * the marker's position. Buffers therefore never hold zero. */
+    uint64_t bits[GD_LANES];
+    uint32_t copy_len[GD_LANES]; /* the length a lane decoded this round, 0 for a literal */
+    uint8_t *copy_dst[GD_LANES]; /* where that match's copy goes */
     const uint8_t *in;           /* next unread word */
     const uint8_t *in_start, *in_end;
     uint8_t *out;                /* output cursor (matches advance it when decoded) */
@@ -67,90 +76,154 @@ GD_INLINE uint32_t gd_low_bits(uint64_t v, unsigned n)
     return (uint32_t)(v & ((1ull << n) - 1));
 }
 
+/* The lowest lane in a non-empty mask, as a size_t (no sign extension on the way). */
+GD_INLINE size_t gd_first_lane(uint32_t mask)
+{
+#if defined(__BMI__)
+    return (size_t)_tzcnt_u64(mask);
+#else
+    return (size_t)(unsigned)__builtin_ctz(mask);
+#endif
+}
+
+/* Valid bits in a lane buffer: the marker's position. */
+GD_INLINE unsigned gd_lane_count(uint64_t b)
+{
+    return 63u - (unsigned)__builtin_clzll(b);
+}
+
+/* Appends a 32-bit word above a lane's valid bits (which must be < 32): the marker moves up
+ * by 32, i.e. b - 2^c + w * 2^c + 2^(c+32). */
+GD_INLINE uint64_t gd_lane_append(uint64_t b, uint32_t w)
+{
+    return b + (((uint64_t)w + 0xFFFFFFFFull) << gd_lane_count(b));
+}
+
 /* Takes n (<= 32) bits from lane j, for block headers; the lane must hold them. */
 GD_INLINE dsvk_result gd_take(gd_state *st, unsigned j, unsigned n, uint32_t *v)
 {
-    if (GD_UNLIKELY(st->count[j] < n))
+    const uint64_t b = st->bits[j];
+    if (GD_UNLIKELY(gd_lane_count(b) < n))
         return gd_fail(st, "lane ran out of bits");
-    *v = gd_low_bits(st->bits[j], n);
-    st->bits[j] >>= n;
-    st->count[j] -= n;
+    *v = gd_low_bits(b, n);
+    st->bits[j] = b >> n;
     return DSVK_OK;
 }
 
 /* The refill rule: a lane holding fewer than 32 bits takes the next word. */
 GD_INLINE dsvk_result gd_refill(gd_state *st, unsigned j)
 {
-    if (st->count[j] >= GD_REFILL_BELOW)
+    if (st->bits[j] >> 32)
         return DSVK_OK;
     if (GD_UNLIKELY(st->in_end - st->in < (ptrdiff_t)GD_LANE_WORD_BYTES))
         return gd_fail(st, "bitstream runs past the end of the tile");
-    st->bits[j] |= (uint64_t)gd_load32_le(st->in) << st->count[j];
-    st->count[j] += 32;
+    st->bits[j] = gd_lane_append(st->bits[j], gd_load32_le(st->in));
     st->in += GD_LANE_WORD_BYTES;
     return DSVK_OK;
 }
 
-/* Refills the lanes in `need` (all below 32 bits), in lane order. */
-GD_INLINE dsvk_result gd_refill_mask(gd_state *st, const uint8_t **in_p, uint32_t need)
+/* The lanes holding fewer than 32 bits (buffer below 2^32), as a bit mask. */
+GD_INLINE uint32_t gd_low_lanes(const uint64_t *bits)
 {
-    const uint8_t *in = *in_p;
-    if (GD_UNLIKELY((size_t)__builtin_popcount(need) * GD_LANE_WORD_BYTES >
-                    (size_t)(st->in_end - in)))
+    uint32_t mask = 0;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    for (unsigned k = 0; k < GD_LANES; k += 4) {
+        __m128 a = _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(const void *)(bits + k)));
+        __m128 c =
+            _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(const void *)(bits + k + 2)));
+        __m128i high = _mm_castps_si128(_mm_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1)));
+        mask |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(high, zero))) << k;
+    }
+#else
+    for (unsigned k = 0; k < GD_LANES; k++)
+        mask |= (uint32_t)((bits[k] >> 32) == 0) << k;
+#endif
+    return mask;
+}
+
+/* The lanes whose copy_len is not zero (they decoded a length this round). */
+GD_INLINE uint32_t gd_match_lanes(const uint32_t *copy_len)
+{
+    uint32_t mask = 0;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    for (unsigned k = 0; k < GD_LANES; k += 4) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(copy_len + k));
+        uint32_t zeros = (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, zero)));
+        mask |= (~zeros & 15u) << k;
+    }
+#else
+    for (unsigned k = 0; k < GD_LANES; k++)
+        mask |= (uint32_t)(copy_len[k] != 0) << k;
+#endif
+    return mask;
+}
+
+/* Refills the lanes in `need` (all below 32 bits), in lane order. */
+GD_INLINE dsvk_result gd_refill_lanes(gd_state *st, uint32_t need)
+{
+    const uint8_t *in = st->in;
+    /* a round takes at most one word per lane: check only near the end of the tile */
+    if (GD_UNLIKELY(st->in_end - in < (ptrdiff_t)(GD_LANES * GD_LANE_WORD_BYTES)) &&
+        (size_t)__builtin_popcount(need) * GD_LANE_WORD_BYTES > (size_t)(st->in_end - in))
         return gd_fail(st, "bitstream runs past the end of the tile");
     for (; need; need &= need - 1) {
-        unsigned j = (unsigned)__builtin_ctz(need);
-        st->bits[j] |= (uint64_t)gd_load32_le(in) << st->count[j];
-        st->count[j] += 32;
+        const unsigned j = (unsigned)__builtin_ctz(need);
+        st->bits[j] = gd_lane_append(st->bits[j], gd_load32_le(in));
         in += GD_LANE_WORD_BYTES;
     }
-    *in_p = in;
+    st->in = in;
     return DSVK_OK;
 }
 
-/*
- * Looks up the next symbol of lane (b, c) in a table with subtables, consuming its code:
- * returns the entry, whose code length field is the part of the code the last lookup used.
- */
-GD_INLINE uint32_t gd_lookup(const uint32_t *table, unsigned root_bits, uint64_t *b, uint32_t *c)
+/* Looks up the next symbol of a lane in a table with subtables. If it used a subtable, the
+ * root bits are consumed from *b here; the entry's total field covers the rest. */
+GD_INLINE uint32_t gd_lookup(const uint32_t *table, unsigned root_bits, uint64_t *b)
 {
     uint32_t e = table[*b & ((1u << root_bits) - 1)];
     if (GD_UNLIKELY(e & GD_E_SUBTABLE)) {
-        *b >>= root_bits;
-        *c -= root_bits;
-        e = table[GD_E_VALUE(e) + gd_low_bits(*b, GD_E_EXTRA(e))];
+        *b >>= GD_E_TOTAL(e);
+        e = table[GD_E_VALUE(e) + gd_low_bits(*b, GD_E_SUB_BITS(e))];
     }
     return e;
 }
 
-/* Consumes the code and extra bits of a non-special entry; returns value + extra bits. */
-GD_INLINE uint32_t gd_consume(uint32_t e, uint64_t *b, uint32_t *c)
+/* The low n (< 64) bits of v; BZHI does it in one instruction and reads only the low byte
+ * of n, which for an ordinary entry is its total-bits field (the flag bits above are 0). */
+GD_INLINE uint64_t gd_entry_low_bits(uint64_t v, uint32_t e)
 {
-    unsigned code_len = GD_E_CODE_LEN(e), extra = GD_E_EXTRA(e);
-    uint64_t t = *b >> code_len;
-    uint32_t v = GD_E_VALUE(e) + gd_low_bits(t, extra);
-    *b = t >> extra;
-    *c -= code_len + extra;
-    return v;
+#if defined(__BMI2__)
+    return _bzhi_u64(v, e);
+#else
+    return v & ((1ull << GD_E_TOTAL(e)) - 1);
+#endif
+}
+
+/* value + the extra bits that follow the code (none for literals and symbols): the entry's
+ * total bits, shifted down past the code. */
+GD_INLINE uint32_t gd_entry_value(uint32_t e, uint64_t b)
+{
+    return GD_E_VALUE(e) + (uint32_t)(gd_entry_low_bits(b, e) >> GD_E_CODE_LEN(e));
 }
 
 /* Decodes the distance of lane j's pending copy and performs the copy. */
-GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist_table,
-                                  uint32_t *need)
+GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist_table)
 {
     uint64_t b = st->bits[j];
-    uint32_t c = st->count[j];
-    uint32_t e = gd_lookup(dist_table, GD_DIST_ROOT_BITS, &b, &c);
+    const uint32_t e = gd_lookup(dist_table, GD_DIST_ROOT_BITS, &b);
     if (GD_UNLIKELY(e & GD_E_SPECIAL))
         return gd_fail(st, "invalid distance code");
-    uint32_t dist = gd_consume(e, &b, &c);
-    st->bits[j] = b;
-    st->count[j] = c;
-    *need |= (uint32_t)(c < GD_REFILL_BELOW) << j;
-    uint32_t at = st->copy_at[j];
-    if (GD_UNLIKELY(dist > at))
+    const uint32_t dist = gd_entry_value(e, b);
+    st->bits[j] = b >> GD_E_TOTAL(e);
+    uint8_t *const dst = st->copy_dst[j];
+    const uint32_t len = st->copy_len[j];
+    if (GD_UNLIKELY(dist > (size_t)(dst - st->out_start)))
         return gd_fail(st, "match distance reaches before the start of the tile");
-    gd_copy_match(st->out_start + at, dist, st->copy_len[j]);
+    if (GD_LIKELY((size_t)(st->out_end - dst) >= (size_t)len + GD_COPY_SLACK))
+        gd_copy_match_fast(dst, dist, len);
+    else
+        gd_copy_match(dst, dist, len);
     return DSVK_OK;
 }
 
@@ -159,70 +232,69 @@ GD_INLINE dsvk_result gd_huffman_data(gd_state *st, const uint32_t *litlen_table
                                       const uint32_t *dist_table, const bool counting)
 {
     uint64_t *const bits = st->bits;
-    uint32_t *const count = st->count;
-    uint8_t *const out_start = st->out_start, *const out_end = st->out_end;
     uint8_t *out = st->out;
+    /* output bytes left: one subtraction and sign test per item bounds literals and matches */
+    ptrdiff_t room = st->out_end - out;
     uint32_t pending = 0;
 
     for (;;) {
-        uint32_t need = 0;
         /* 1. copies whose lengths the previous round decoded */
         for (uint32_t m = pending; m; m &= m - 1)
-            GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(m), dist_table, &need));
+            GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(m), dist_table));
 
         /* 2. one item on each other lane */
-        uint32_t added = 0;
         for (uint32_t m = ~pending; m; m &= m - 1) {
-            const unsigned j = (unsigned)__builtin_ctz(m);
+            const size_t j = gd_first_lane(m);
             uint64_t b = bits[j];
-            uint32_t c = count[j];
-            uint32_t e = gd_lookup(litlen_table, GD_LITLEN_ROOT_BITS, &b, &c);
-            if (GD_UNLIKELY(e & GD_E_SPECIAL)) {
-                if (GD_E_VALUE(e) != GD_SPECIAL_EOB) {
-                    st->out = out;
-                    return gd_fail(st, "invalid literal/length code");
+            uint32_t e = litlen_table[b & ((1u << GD_LITLEN_ROOT_BITS) - 1)];
+            if (GD_UNLIKELY(e & (GD_E_SUBTABLE | GD_E_SPECIAL))) {
+                if (e & GD_E_SUBTABLE) {
+                    b >>= GD_E_TOTAL(e);
+                    e = litlen_table[GD_E_VALUE(e) + gd_low_bits(b, GD_E_SUB_BITS(e))];
                 }
-                unsigned code_len = GD_E_CODE_LEN(e);
-                bits[j] = b >> code_len;
-                count[j] = c - code_len;
-                need |= (uint32_t)(count[j] < GD_REFILL_BELOW) << j;
-                /* End of block: the revolution that starts at this lane refills every lane
-                 * in lane order and runs the copies this round decoded (on lanes before j;
-                 * lanes after j ran theirs in pass 1). */
-                st->out = out;
-                GD_TRY(gd_refill_mask(st, &st->in, need));
-                need = 0;
-                for (uint32_t t = added; t; t &= t - 1)
-                    GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(t), dist_table, &need));
-                return gd_refill_mask(st, &st->in, need);
+                if (e & GD_E_SPECIAL) {
+                    st->out = out;
+                    if (GD_E_VALUE(e) != GD_SPECIAL_EOB)
+                        return gd_fail(st, "invalid literal/length code");
+                    bits[j] = b >> GD_E_TOTAL(e);
+                    /* End of block: the revolution that starts at this lane refills every
+                     * lane in lane order, then runs the copies this round decoded on lanes
+                     * before j (lanes after j ran theirs in pass 1). */
+                    GD_TRY(gd_refill_lanes(st, gd_low_lanes(bits)));
+                    const uint32_t added = gd_match_lanes(st->copy_len) & ~pending &
+                                           ((1u << j) - 1);
+                    for (uint32_t t = added; t; t &= t - 1)
+                        GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(t), dist_table));
+                    return gd_refill_lanes(st, gd_low_lanes(bits));
+                }
             }
-            const uint32_t v = gd_consume(e, &b, &c);
-            bits[j] = b;
-            count[j] = c;
-            need |= (uint32_t)(c < GD_REFILL_BELOW) << j;
+            const uint32_t v = gd_entry_value(e, b);
+            bits[j] = b >> GD_E_TOTAL(e);
             /* A literal writes v and advances by one; a length reserves v bytes that its
-             * copy fills next round (the byte written now is overwritten by then). */
-            const uint32_t is_match = !(e & GD_E_LITERAL);
-            const size_t advance = is_match ? v : 1;
-            if (GD_UNLIKELY(advance > (size_t)(out_end - out))) {
+             * copy fills next round (the byte written now is overwritten by then). Plain
+             * arithmetic, not a condition: literal or match is a coin toss for a predictor. */
+            const uint32_t is_literal = e >> 31;
+            const uint32_t len = v & (is_literal - 1u);
+            const uint32_t advance = len + is_literal;
+            room -= advance;
+            if (GD_UNLIKELY(room < 0)) {
                 st->out = out;
                 return gd_fail(st, "tile produces more than its size");
             }
             *out = (uint8_t)v;
-            st->copy_len[j] = v;
-            st->copy_at[j] = (uint32_t)(out - out_start);
-            added |= is_match << j;
+            st->copy_len[j] = len;
+            st->copy_dst[j] = out;
             out += advance;
             if (counting) {
-                st->counts->literals += !is_match;
-                st->counts->matches += is_match;
+                st->counts->literals += is_literal;
+                st->counts->matches += !is_literal;
             }
         }
-        pending = added;
+        st->out = out;
+        pending = gd_match_lanes(st->copy_len) & ~pending;
 
         /* 3. refills */
-        st->out = out;
-        GD_TRY(gd_refill_mask(st, &st->in, need));
+        GD_TRY(gd_refill_lanes(st, gd_low_lanes(bits)));
     }
 }
 
@@ -237,17 +309,14 @@ GD_INLINE dsvk_result gd_stored_block(gd_state *st)
     for (uint32_t done = 0; done < len;) {
         /* a round: one byte from each lane, then the refills in lane order */
         const unsigned lanes = len - done < GD_LANES ? len - done : GD_LANES;
-        uint32_t need = 0;
         for (unsigned j = 0; j < lanes; j++) {
             out[j] = (uint8_t)st->bits[j];
             st->bits[j] >>= 8;
-            st->count[j] -= 8;
-            need |= (uint32_t)(st->count[j] < GD_REFILL_BELOW) << j;
         }
         out += lanes;
         done += lanes;
         st->out = out;
-        GD_TRY(gd_refill_mask(st, &st->in, need));
+        GD_TRY(gd_refill_lanes(st, gd_low_lanes(st->bits)));
     }
     /* the end-of-block revolution from the next lane: only refills */
     for (unsigned t = 0; t < GD_LANES; t++)
@@ -282,14 +351,12 @@ GD_INLINE dsvk_result gd_dynamic_tables(gd_state *st, uint32_t *litlen_table, ui
     uint8_t lens[GD_NUM_LITLEN_SYMS + GD_NUM_DIST_SYMS + 138];
     unsigned lane = 0;
     for (unsigned i = 0; i < total; lane = (lane + 1) % GD_LANES) {
-        uint64_t b = st->bits[lane];
-        uint32_t c = st->count[lane];
-        uint32_t e = precode_table[b & (GD_PRECODE_TABLE_SIZE - 1)];
+        const uint64_t b = st->bits[lane];
+        const uint32_t e = precode_table[b & (GD_PRECODE_TABLE_SIZE - 1)];
         if (GD_UNLIKELY(e & GD_E_SPECIAL))
             return gd_fail(st, "invalid precode symbol");
-        uint32_t sym = gd_consume(e, &b, &c);
-        st->bits[lane] = b;
-        st->count[lane] = c;
+        const uint32_t sym = GD_E_VALUE(e);
+        st->bits[lane] = b >> GD_E_TOTAL(e);
         if (sym < 16) {
             lens[i++] = (uint8_t)sym;
         } else {
@@ -347,10 +414,8 @@ GD_INLINE dsvk_result gd_decode_tile_body(const uint8_t *tile, size_t tile_size,
     st.counts = counts;
     if (tile_size < GD_INIT_BYTES)
         return gd_fail(&st, "tile is shorter than the 32 initial lane words");
-    for (unsigned j = 0; j < GD_LANES; j++) {
-        st.bits[j] = gd_load32_le(tile + 4 * j);
-        st.count[j] = 32;
-    }
+    for (unsigned j = 0; j < GD_LANES; j++)
+        st.bits[j] = gd_load32_le(tile + 4 * j) | (1ull << 32);
     st.in = tile + GD_INIT_BYTES;
 
     uint32_t litlen_table[GD_LITLEN_TABLE_SIZE];

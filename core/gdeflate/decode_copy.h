@@ -1,8 +1,10 @@
 /*
  * Match copies for the GDeflate decoder. Copies run one round after their length was decoded
  * (GDEFLATE.md §3), when later literals are already in place right behind the match, so a
- * copy must write exactly [dst, dst + len) and nothing past it: the word-wise paths end with
- * a chunk aligned to the match's end instead of overrunning it.
+ * copy must leave everything past [dst, dst + len) as it was. The fast copy works in whole
+ * words and overruns the match by up to 15 bytes, saving those 16 bytes first and putting
+ * them back after; near the end of a tile the exact copy ends its word-wise paths with a
+ * chunk aligned to the match's end instead.
  */
 #ifndef DSVK_GDEFLATE_DECODE_COPY_H
 #define DSVK_GDEFLATE_DECODE_COPY_H
@@ -132,6 +134,50 @@ GD_INLINE void gd_copy_match(uint8_t *dst, uint32_t dist, uint32_t len)
         i += 8;
     }
     gd_store64(dst + len - 8, gd_load64(dst + len - 8 - period));
+}
+
+/* Bytes past a match the fast copy may touch (and restores): it needs dst + len + this to
+ * lie inside the output. */
+#define GD_COPY_SLACK 16u
+
+/* gd_copy_match for a destination with GD_COPY_SLACK bytes of room after the match. */
+GD_INLINE void gd_copy_match_fast(uint8_t *dst, uint32_t dist, uint32_t len)
+{
+    const uint8_t *src = dst - dist;
+    uint8_t saved[16];
+    memcpy(saved, dst + len, 16);
+    if (__builtin_expect(dist >= 16, 1)) {
+        /* each chunk reads bytes at least 16 back, final before the chunk is written */
+        uint32_t i = 0;
+        do {
+            gd_copy16(dst + i, src + i);
+            i += 16;
+        } while (i < len);
+    } else if (dist >= 8) {
+        uint32_t i = 0;
+        do {
+            gd_store64(dst + i, gd_load64(src + i));
+            i += 8;
+        } while (i < len);
+    } else if (dist == 1) {
+        const uint64_t v = src[0] * 0x0101010101010101ull;
+        uint32_t i = 0;
+        do {
+            gd_store64(dst + i, v);
+            i += 8;
+        } while (i < len);
+    } else {
+        /* a short period: eight bytes one by one, then words from a multiple of the
+         * period at least 8 back (the bytes repeat with that period) */
+        for (uint32_t i = 0; i < 8; i++)
+            dst[i] = src[i];
+        uint32_t period = dist;
+        while (period < 8)
+            period += dist;
+        for (uint32_t i = 8; i < len; i += 8)
+            gd_store64(dst + i, gd_load64(dst + i - period));
+    }
+    memcpy(dst + len, saved, 16);
 }
 
 #endif

@@ -24,24 +24,32 @@
 
 /*
  * Decode-table entries, one uint32_t each, looked up with the next ROOT_BITS bits of a lane:
- *   bits 0..4    code length at this table level (bits the lookup consumes; for a subtable
- *                pointer, the root bits)
- *   bit  5       GD_E_LITERAL: the value is a literal byte
- *   bit  6       GD_E_SUBTABLE: the value is the index of a subtable, bits 8..12 its index bits
+ *   bits 0..5    bits the entry consumes: code length + extra bits (for a subtable pointer,
+ *                the root bits). x86 shifts use only these 6 bits of a shift count, so
+ *                `bits >> entry` needs no masking.
+ *   bit  6       GD_E_SUBTABLE: the value is the index of a subtable, bits 8..13 its index bits
  *   bit  7       GD_E_SPECIAL: end of block (value 0) or an invalid code (value 1)
- *   bits 8..12   extra bits that follow the code (length 0..16, distance 0..14)
- *   bits 16..31  literal byte, length base, distance base, precode symbol, or subtable index
+ *   bits 8..13   code length (the extra bits follow it)
+ *   bits 16..31  literal byte, length base, distance base, precode symbol, or subtable index;
+ *                in the literal/length table bit 31 is GD_E_LITERAL (the value is a literal
+ *                byte, bits 16..23), so that e >> 31 is the literal flag with no masking
  * A length or distance is value + the extra bits; a literal has no extra bits, so one formula
  * serves both and the hot loop needs no branch to tell them apart.
  */
-#define GD_E_LITERAL 0x20u
 #define GD_E_SUBTABLE 0x40u
 #define GD_E_SPECIAL 0x80u
-#define GD_E_CODE_LEN(e) ((e)&0x1Fu)
-#define GD_E_EXTRA(e) (((e) >> 8) & 0x1Fu)
+#define GD_E_LITERAL 0x80000000u
+#define GD_E_TOTAL(e) ((e)&0x3Fu)
+#define GD_E_CODE_LEN(e) (((e) >> 8) & 0x3Fu)
+#define GD_E_SUB_BITS(e) (((e) >> 8) & 0x3Fu)
 #define GD_E_VALUE(e) ((e) >> 16)
-#define GD_ENTRY(value, code_len, extra, flags)                                                   \
-    (((uint32_t)(value) << 16) | ((uint32_t)(extra) << 8) | (uint32_t)(flags) | (uint32_t)(code_len))
+/* A symbol's meaning (value, extra bits, flags) before a code length is attached. */
+#define GD_SYM(value, extra, flags)                                                                \
+    (((uint32_t)(value) << 16) | (uint32_t)(flags) | (uint32_t)(extra))
+/* The entry for a symbol with code length len (extra bits sit in the total-bits field). */
+#define GD_SYM_WITH_LEN(sym, len) ((sym) + ((uint32_t)(len) << 8) + (uint32_t)(len))
+#define GD_SUBTABLE_PTR(start, root_bits, sub_bits)                                                \
+    (((uint32_t)(start) << 16) | ((uint32_t)(sub_bits) << 8) | GD_E_SUBTABLE | (root_bits))
 #define GD_SPECIAL_EOB 0u
 #define GD_SPECIAL_INVALID 1u
 

@@ -9,14 +9,14 @@
 
 /* Literal/length alphabet: 0..255 literals, 256 end of block, 257..284 DEFLATE lengths,
  * 285 (and 286/287, which the reference maps the same way) length 3 + 16 extra bits. */
-#define LIT(v) GD_ENTRY(v, 0, 0, GD_E_LITERAL)
-#define LEN(base, extra) GD_ENTRY(base, 0, extra, 0)
+#define LIT(v) GD_SYM(v, 0, GD_E_LITERAL)
+#define LEN(base, extra) GD_SYM(base, extra, 0)
 #define L4(x) LIT(x), LIT(x + 1), LIT(x + 2), LIT(x + 3)
 #define L16(x) L4(x), L4(x + 4), L4(x + 8), L4(x + 12)
 #define L64(x) L16(x), L16(x + 16), L16(x + 32), L16(x + 48)
 const uint32_t gd_litlen_symbol_entries[GD_NUM_LITLEN_SYMS] = {
     L64(0), L64(64), L64(128), L64(192),
-    GD_ENTRY(GD_SPECIAL_EOB, 0, 0, GD_E_SPECIAL),
+    GD_SYM(GD_SPECIAL_EOB, 0, GD_E_SPECIAL),
     LEN(3, 0), LEN(4, 0), LEN(5, 0), LEN(6, 0), LEN(7, 0), LEN(8, 0), LEN(9, 0), LEN(10, 0),
     LEN(11, 1), LEN(13, 1), LEN(15, 1), LEN(17, 1),
     LEN(19, 2), LEN(23, 2), LEN(27, 2), LEN(31, 2),
@@ -27,7 +27,7 @@ const uint32_t gd_litlen_symbol_entries[GD_NUM_LITLEN_SYMS] = {
 };
 
 /* Distance alphabet with the Deflate64 codes 30 and 31 (window 65536). */
-#define DIST(base, extra) GD_ENTRY(base, 0, extra, 0)
+#define DIST(base, extra) GD_SYM(base, extra, 0)
 const uint32_t gd_dist_symbol_entries[GD_NUM_DIST_SYMS] = {
     DIST(1, 0),      DIST(2, 0),      DIST(3, 0),      DIST(4, 0),
     DIST(5, 1),      DIST(7, 1),      DIST(9, 2),      DIST(13, 2),
@@ -39,7 +39,7 @@ const uint32_t gd_dist_symbol_entries[GD_NUM_DIST_SYMS] = {
     DIST(16385, 13), DIST(24577, 13), DIST(32769, 14), DIST(49153, 14),
 };
 
-#define PRE(s) GD_ENTRY(s, 0, 0, 0)
+#define PRE(s) GD_SYM(s, 0, 0)
 const uint32_t gd_precode_symbol_entries[GD_NUM_PRECODE_SYMS] = {
     PRE(0),  PRE(1),  PRE(2),  PRE(3),  PRE(4),  PRE(5),  PRE(6),  PRE(7),  PRE(8), PRE(9),
     PRE(10), PRE(11), PRE(12), PRE(13), PRE(14), PRE(15), PRE(16), PRE(17), PRE(18),
@@ -48,14 +48,6 @@ const uint32_t gd_precode_symbol_entries[GD_NUM_PRECODE_SYMS] = {
 const uint8_t gd_precode_order[GD_NUM_PRECODE_SYMS] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
                                                        11, 4,  12, 3, 13, 2, 14, 1, 15};
 
-static uint32_t reverse_bits(uint32_t code, unsigned len)
-{
-    uint32_t r = 0;
-    for (unsigned i = 0; i < len; i++, code >>= 1)
-        r = (r << 1) | (code & 1);
-    return r;
-}
-
 /* Writes entry at every index of table[0 .. 1<<bits) whose low `len` bits are `low`. */
 static void replicate(uint32_t *table, unsigned bits, uint32_t low, unsigned len, uint32_t entry)
 {
@@ -63,10 +55,22 @@ static void replicate(uint32_t *table, unsigned bits, uint32_t low, unsigned len
         table[i] = entry;
 }
 
+/* The next canonical code of the same length, in the bit-reversed (LSB-first) form that
+ * indexes the tables: add one at the most significant end and carry towards bit 0. */
+static uint32_t next_reversed_code(uint32_t rev, unsigned len)
+{
+    uint32_t bit = 1u << (len - 1);
+    while (rev & bit) {
+        rev ^= bit;
+        bit >>= 1;
+    }
+    return rev | bit;
+}
+
 bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_t *sym_entries,
                            unsigned root_bits, uint32_t *table, unsigned table_size)
 {
-    const uint32_t invalid = GD_ENTRY(GD_SPECIAL_INVALID, 0, 0, GD_E_SPECIAL);
+    const uint32_t invalid = GD_SYM(GD_SPECIAL_INVALID, 0, GD_E_SPECIAL);
     unsigned count[GD_MAX_CODE_LEN + 1] = {0};
     unsigned max_len = 0;
     for (unsigned s = 0; s < num_syms; s++) {
@@ -97,7 +101,7 @@ bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_
         while (lens[sym] != 1)
             sym++;
         for (uint32_t i = 0; i < (1u << root_bits); i++)
-            table[i] = (i & 1) ? invalid : (sym_entries[sym] | 1u);
+            table[i] = (i & 1) ? invalid : GD_SYM_WITH_LEN(sym_entries[sym], 1);
         return true;
     }
 
@@ -112,22 +116,33 @@ bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_
         if (lens[s])
             sorted[offset[lens[s]]++] = (uint16_t)s;
 
-    uint32_t code = 0; /* canonical code, most significant bit first */
-    unsigned prev_len = 0;
+    /*
+     * Root table, grown one bit of width at a time: at width w the table indexes w bits and
+     * holds every code of length <= w; doubling it to w + 1 bits copies the first half (the
+     * new bit does not matter to those codes), then the codes of length w + 1 go in, one
+     * entry each. Codes longer than the root get subtables below. A complete code leaves no
+     * entry unwritten.
+     */
+    uint32_t rev = 0; /* current canonical code, bit-reversed */
+    unsigned i = 0;
+    const unsigned root_max = max_len < root_bits ? max_len : root_bits;
+    for (unsigned len = 1; len <= root_max; len++) {
+        if (len > 1)
+            memcpy(table + (1u << (len - 1)), table, sizeof(*table) << (len - 1));
+        for (unsigned n = count[len]; n; n--, i++) {
+            table[rev] = GD_SYM_WITH_LEN(sym_entries[sorted[i]], len);
+            rev = next_reversed_code(rev, len);
+        }
+    }
+    for (unsigned w = root_max; w < root_bits; w++)
+        memcpy(table + (1u << w), table, sizeof(*table) << w);
+
     unsigned next_free = 1u << root_bits;
     uint32_t sub_prefix = UINT32_MAX; /* root index of the subtable being filled */
     unsigned sub_start = 0, sub_bits = 0;
-    for (unsigned i = 0; i < num_codes; i++) {
-        unsigned sym = sorted[i], len = lens[sym];
-        code <<= len - prev_len;
-        prev_len = len;
-        uint32_t rev = reverse_bits(code, len);
-        code++;
-        if (len <= root_bits) {
-            replicate(table, root_bits, rev, len, sym_entries[sym] | len);
-            continue;
-        }
-        uint32_t prefix = rev & ((1u << root_bits) - 1);
+    for (; i < num_codes; i++) {
+        const unsigned sym = sorted[i], len = lens[sym];
+        const uint32_t prefix = rev & ((1u << root_bits) - 1);
         if (prefix != sub_prefix) {
             /* A new subtable: as many index bits as the longest code sharing this prefix.
              * Codes sharing a prefix are consecutive in canonical order; in a complete code
@@ -135,7 +150,7 @@ bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_
             uint32_t need = 1u << (GD_MAX_CODE_LEN - root_bits), have = 0;
             unsigned j = i, longest = len;
             while (have < need && j < num_codes) {
-                unsigned l = lens[sorted[j++]];
+                const unsigned l = lens[sorted[j++]];
                 have += 1u << (GD_MAX_CODE_LEN - l);
                 longest = l;
             }
@@ -145,10 +160,11 @@ bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_
             if (next_free > table_size || sub_start > 0xFFFFu)
                 return false;
             sub_prefix = prefix;
-            table[prefix] = GD_ENTRY(sub_start, root_bits, sub_bits, GD_E_SUBTABLE);
+            table[prefix] = GD_SUBTABLE_PTR(sub_start, root_bits, sub_bits);
         }
         replicate(table + sub_start, sub_bits, rev >> root_bits, len - root_bits,
-                  sym_entries[sym] | (len - root_bits));
+                  GD_SYM_WITH_LEN(sym_entries[sym], len - root_bits));
+        rev = next_reversed_code(rev, len);
     }
     return true;
 }

@@ -1,7 +1,7 @@
 /*
- * Tile decoding entry points: the decoder body (decode_body.h) compiled for plain x86-64 /
- * other CPUs, for CPUs with BMI2 (shifts and masks by a register in one instruction, which
- * the bit-buffer arithmetic is full of), and with counters for inspection.
+ * Tile decoding entry points: the decoder body (decode_body.h) compiled for any CPU, with
+ * counters for inspection, and (decode_tile_bmi2.c) for x86 CPUs with BMI2, picked at the
+ * first call.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -11,18 +11,6 @@
 dsvk_result gd_decode_tile_generic(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                    size_t out_size, size_t *consumed, gd_error *err,
                                    gd_counts *counts)
-{
-    (void)counts;
-    return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, NULL, false);
-}
-
-#if defined(__x86_64__) || defined(__i386__)
-#define GD_HAVE_BMI2 1
-__attribute__((target("bmi2")))
-#endif
-dsvk_result gd_decode_tile_bmi2(const uint8_t *tile, size_t tile_size, uint8_t *out,
-                                size_t out_size, size_t *consumed, gd_error *err,
-                                gd_counts *counts)
 {
     (void)counts;
     return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, NULL, false);
@@ -40,7 +28,7 @@ static pthread_once_t select_once = PTHREAD_ONCE_INIT;
 
 static void select_variant(void)
 {
-#ifdef GD_HAVE_BMI2
+#if defined(__x86_64__)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("bmi2"))
         best_variant = gd_decode_tile_bmi2;
