@@ -78,6 +78,10 @@ typedef struct uring_backend {
     _Atomic uint32_t next_ring;
 } uring_backend;
 
+/* The ring whose thread this is (NULL elsewhere): its own submits, from done() callbacks,
+ * need no wakeup, since it looks at the inbox again before it sleeps. */
+static _Thread_local ring *this_ring;
+
 /* ---- setup ---------------------------------------------------------------------------- */
 
 static const uint32_t setup_ladder[] = {
@@ -369,6 +373,7 @@ static void *ring_main(void *arg)
     r->free_slot = 0;
     r->bounce_wait_head = r->bounce_wait_tail = NO_SLOT;
     dsvk_bounce_pool_init(&r->bounces, RING_BOUNCE_CAP);
+    this_ring = r;
 
     run(r);
 
@@ -402,8 +407,9 @@ static void ring_submit(ring *r, dsvk_io_op *const *ops, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         dsvk_io_inbox_push(&r->inbox, ops[i]);
-    bool wake = r->waiting;
-    r->waiting = false; /* one wakeup per sleep */
+    bool wake = r->waiting && this_ring != r;
+    if (wake)
+        r->waiting = false; /* one wakeup per sleep */
     pthread_mutex_unlock(&r->inbox.lock);
     if (wake)
         kick(r);
