@@ -43,6 +43,8 @@ static struct {
     uint32_t layer_spec_version, layer_impl_version;
     bool layer_loaded;
     char layer_library[DOCTOR_PATH_MAX];
+    bool loader_messages;          /* the loader reported to our debug messenger */
+    char layer_error[DOCTOR_TEXT_MAX / 2]; /* the loader's complaint about the layer */
     bool disable_set;
     const char *decoder_setting;
 } vk;
@@ -208,8 +210,36 @@ static void find_layer(void)
     free(layers);
 }
 
-/* After vkCreateInstance with DSVK=1: is the layer's library mapped into this process? */
-static void find_loaded_layer(void)
+/*
+ * The loader reports what it does with layers to a debug messenger chained into
+ * VkInstanceCreateInfo: "Insert instance layer "NAME" (path)" when a layer joins the chain,
+ * an error when its library does not load or is not a layer.
+ */
+static VKAPI_ATTR VkBool32 VKAPI_CALL loader_message(
+    VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
+    const VkDebugUtilsMessengerCallbackDataEXT *data, void *user)
+{
+    (void)types;
+    (void)user;
+    const char *m = data && data->pMessage ? data->pMessage : "";
+    vk.loader_messages = true;
+    const char *insert = strstr(m, "Insert instance layer \"" LAYER_NAME "\"");
+    if (insert) {
+        vk.layer_loaded = true;
+        const char *open = strchr(insert, '(');
+        const char *close = open ? strrchr(open, ')') : NULL;
+        if (open && close)
+            snprintf(vk.layer_library, sizeof(vk.layer_library), "%.*s",
+                     (int)(close - open - 1), open + 1);
+    } else if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT &&
+               (strstr(m, LAYER_NAME) || strstr(m, LAYER_LIBRARY)) && !vk.layer_error[0]) {
+        snprintf(vk.layer_error, sizeof(vk.layer_error), "%s", m);
+    }
+    return VK_FALSE;
+}
+
+/* Without loader messages (an old loader): is the layer library mapped and is it a layer? */
+static void find_mapped_layer(void)
 {
     FILE *maps = fopen("/proc/self/maps", "re");
     char line[DOCTOR_PATH_MAX + 128];
@@ -218,12 +248,36 @@ static void find_loaded_layer(void)
         if (!path || !strstr(path, LAYER_LIBRARY))
             continue;
         path[strcspn(path, "\n")] = 0;
-        vk.layer_loaded = true;
-        snprintf(vk.layer_library, sizeof(vk.layer_library), "%s", path);
+        void *h = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+        if (h && dlsym(h, "vkNegotiateLoaderLayerInterfaceVersion")) {
+            vk.layer_loaded = true;
+            snprintf(vk.layer_library, sizeof(vk.layer_library), "%s", path);
+        } else {
+            snprintf(vk.layer_error, sizeof(vk.layer_error),
+                     "%s is loaded but exports no vkNegotiateLoaderLayerInterfaceVersion", path);
+        }
+        if (h)
+            dlclose(h);
         break;
     }
     if (maps)
         fclose(maps);
+}
+
+static bool has_instance_extension(const char *name)
+{
+    PFN_vkEnumerateInstanceExtensionProperties fn =
+        INSTANCE_FN(NULL, vkEnumerateInstanceExtensionProperties);
+    uint32_t n = 0;
+    if (!fn || fn(NULL, &n, NULL) < 0)
+        return false;
+    VkExtensionProperties *e = calloc(n ? n : 1, sizeof(*e));
+    bool found = false;
+    if (e && fn(NULL, &n, e) >= 0)
+        for (uint32_t i = 0; i < n; i++)
+            found |= !strcmp(e[i].extensionName, name);
+    free(e);
+    return found;
 }
 
 static void query_loader(void)
@@ -252,8 +306,23 @@ static void query_loader(void)
         .apiVersion = vk.instance_version >= VK_API_VERSION_1_3 ? VK_API_VERSION_1_3
                                                                 : vk.instance_version,
     };
+    VkDebugUtilsMessengerCreateInfoEXT messenger = {
+        .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
+        .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_VERBOSE_BIT_EXT |
+                           VK_DEBUG_UTILS_MESSAGE_SEVERITY_INFO_BIT_EXT |
+                           VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                           VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+        .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                       VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
+        .pfnUserCallback = loader_message,
+    };
+    const char *debug_ext = "VK_EXT_debug_utils";
+    bool debug = has_instance_extension(debug_ext);
     VkInstanceCreateInfo ici = {.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-                                .pApplicationInfo = &app};
+                                .pNext = debug ? &messenger : NULL,
+                                .pApplicationInfo = &app,
+                                .enabledExtensionCount = debug ? 1 : 0,
+                                .ppEnabledExtensionNames = &debug_ext};
     PFN_vkCreateInstance create_fn = INSTANCE_FN(NULL, vkCreateInstance);
     VkInstance inst = VK_NULL_HANDLE;
     VkResult r = create_fn(&ici, NULL, &inst);
@@ -261,7 +330,8 @@ static void query_loader(void)
     if (r != VK_SUCCESS)
         return;
     vk.instance_ok = true;
-    find_loaded_layer();
+    if (!vk.loader_messages)
+        find_mapped_layer();
 
     PFN_vkEnumeratePhysicalDevices pds_fn = INSTANCE_FN(inst, vkEnumeratePhysicalDevices);
     VkPhysicalDevice pds[MAX_DEVICES];
@@ -340,11 +410,11 @@ static void report_layer(doctor *d)
     }
     if (!vk.layer_loaded) {
         doctor_add(d, "layer", LEVEL_FAIL, true,
-                   "Reinstall (scripts/install.sh); VK_LOADER_DEBUG=layer dsvk-doctor shows the "
-                   "loader's reason.",
-                   "the loader offers " LAYER_NAME " but did not load " LAYER_LIBRARY
-                   " into a new instance with DSVK=1: its manifest's library_path is wrong or "
-                   "the library does not load");
+                   "Reinstall (scripts/install.sh); VK_LOADER_DEBUG=layer dsvk-doctor shows "
+                   "everything the loader does.",
+                   "the loader offers " LAYER_NAME " but did not put it into a new instance "
+                   "with DSVK=1%s%s",
+                   vk.layer_error[0] ? "; the loader says: " : "", vk.layer_error);
         return;
     }
     doctor_add(d, "layer", LEVEL_OK, true, NULL,
@@ -412,7 +482,8 @@ void json_vulkan(json_writer *w, const doctor *d)
     jw_bool(w, "listed", vk.layer_listed);
     jw_string(w, "description", vk.layer_listed ? vk.layer_description : NULL);
     jw_bool(w, "loaded", vk.layer_loaded);
-    jw_string(w, "library", vk.layer_loaded ? vk.layer_library : NULL);
+    jw_string(w, "library", vk.layer_loaded && vk.layer_library[0] ? vk.layer_library : NULL);
+    jw_string(w, "loader_error", vk.layer_error[0] ? vk.layer_error : NULL);
     jw_bool(w, "disable_dsvk_set", vk.disable_set);
     jw_object_end(w);
     jw_object_end(w);

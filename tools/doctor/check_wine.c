@@ -327,9 +327,10 @@ static void report_build(doctor *d, const wine_build *b)
     /* Wine says "wine-8.0 (Debian ...)" itself; Proton folders are named after the build. */
     if (!strcmp(b->kind, "system") && b->version[0])
         snprintf(label, sizeof(label), "%s (%s)", b->version, b->path);
+    else if (b->version[0] && strcmp(b->version, b->name) != 0)
+        snprintf(label, sizeof(label), "%s %s (%s, %s)", b->name, b->version, b->kind, b->path);
     else
-        snprintf(label, sizeof(label), "%s%s%s (%s, %s)", b->name, b->version[0] ? " " : "",
-                 b->version, b->kind, b->path);
+        snprintf(label, sizeof(label), "%s (%s, %s)", b->name, b->kind, b->path);
     if (!b->ntdll[0] || b->problem[0]) {
         doctor_add(d, "wine", LEVEL_NOTE, true, NULL, "%s: not checked: %s", label, b->problem);
         return;
