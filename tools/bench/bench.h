@@ -13,6 +13,7 @@
 #define DSVK_BENCH_SUBCOMMANDS(X)                                                                 \
     X(read, "file reads through the core (io_uring / thread pool), beside fio")                   \
     X(gdeflate_cpu, "GDeflate CPU decoding, beside libdeflate (gdeflate-cpu)")                    \
+    X(gdeflate_enc, "GDeflate compression: sizes vs the reference encoder, MB/s (gdeflate-enc)")  \
     X(gdeflate_gpu, "GDeflate GPU decoding: dsvk shader vs driver vs CPU (gdeflate-gpu)")         \
     X(gpu_upload, "file -> VkBuffer uploads (gpu-upload)")                                        \
     X(wine, "the same load through the PE API under Wine and the native API")
