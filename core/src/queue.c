@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "stats.h"
+#include "stats_file.h"
 
 #define RETIRE_BATCH 64
 
@@ -553,6 +554,7 @@ void dsvk_queue_close(dsvk_queue *q)
 
     if (rt->cfg.stats_at_exit)
         dsvk_stats_print_queue(q);
+    dsvk_stats_file_queue_closing(q);
     pthread_mutex_lock(&rt->lock);
     dsvk_list_remove(&q->link);
     pthread_mutex_unlock(&rt->lock);

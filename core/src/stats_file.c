@@ -31,6 +31,7 @@ struct dsvk_stats_file {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake; /* CLOCK_MONOTONIC */
+    pthread_mutex_t sample_lock; /* one sample or closing queue's line at a time */
     bool stop;
     uint64_t last_ns;
     queue_sample *samples;
@@ -151,9 +152,22 @@ static void write_all(int fd, const char *p, size_t n)
     }
 }
 
+static void write_lines(dsvk_stats_file *s)
+{
+    /* Lines go out one write() each: O_APPEND keeps every line whole. */
+    size_t start = 0;
+    for (size_t i = 0; i < s->buf_len; i++) {
+        if (s->buf[i] == '\n') {
+            write_all(s->fd, s->buf + start, i + 1 - start);
+            start = i + 1;
+        }
+    }
+}
+
 static void take_sample(dsvk_stats_file *s, bool final)
 {
     dsvk_runtime *rt = s->rt;
+    pthread_mutex_lock(&s->sample_lock);
     uint64_t now_ns = dsvk_now_ns();
     double interval_s = (double)(now_ns - s->last_ns) * 1e-9;
     s->last_ns = now_ns;
@@ -188,15 +202,32 @@ static void take_sample(dsvk_stats_file *s, bool final)
         if (s->samples[i].seen)
             s->samples[kept++] = s->samples[i];
     s->n_samples = kept;
+    write_lines(s);
+    pthread_mutex_unlock(&s->sample_lock);
+}
 
-    /* Lines go out one write() each: O_APPEND keeps every line whole. */
-    size_t start = 0;
-    for (size_t i = 0; i < s->buf_len; i++) {
-        if (s->buf[i] == '\n') {
-            write_all(s->fd, s->buf + start, i + 1 - start);
-            start = i + 1;
-        }
-    }
+void dsvk_stats_file_queue_closing(dsvk_queue *q)
+{
+    dsvk_stats_file *s = q->rt->stats_file;
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->sample_lock);
+    dsvk_queue_stats now;
+    dsvk_queue_get_stats(q, &now);
+    queue_sample *qs = sample_of(s, q);
+    dsvk_queue_stats zero = {0};
+    const dsvk_queue_stats *then = qs && !went_backwards(&now, &qs->stats) ? &qs->stats : &zero;
+    uint64_t now_ns = dsvk_now_ns();
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    s->buf_len = 0;
+    /* The interval since this queue's last line: the sampler's last tick. */
+    format_line(s, q, &now, then, (double)(now_ns - s->last_ns) * 1e-9,
+                (double)wall.tv_sec + (double)wall.tv_nsec * 1e-9, true);
+    write_lines(s);
+    if (qs) /* forget it: the address may be reused by a new queue */
+        *qs = s->samples[--s->n_samples];
+    pthread_mutex_unlock(&s->sample_lock);
 }
 
 static void *sampler_main(void *arg)
@@ -227,6 +258,7 @@ static void destroy(dsvk_stats_file *s)
         close(s->fd);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->sample_lock);
     free(s->samples);
     free(s->buf);
     free(s);
@@ -242,6 +274,7 @@ void dsvk_stats_file_start(dsvk_runtime *rt, const char *path)
     s->rt = rt;
     s->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->sample_lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
