@@ -142,6 +142,7 @@ static void finish_capture(dsvk_layer_device *d, const dsvk_layer_instance *inst
     desc.device = d->device;
     desc.get_instance_proc_addr = next_gipa;
     desc.get_device_proc_addr = d->gdpa;
+    desc.set_device_loader_data = set_data;
     desc.queue = queue;
     desc.queue_family_index = plan->queue.family;
     desc.queue_index = plan->queue.index;

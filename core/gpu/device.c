@@ -112,6 +112,24 @@ void dsvk_device_unlock_queue(dsvk_device *dev)
         pthread_mutex_unlock(&dev->own_queue_lock);
 }
 
+VkResult dsvk_device_allocate_command_buffers(dsvk_device *dev,
+                                              const VkCommandBufferAllocateInfo *info,
+                                              VkCommandBuffer *out)
+{
+    VkResult r = dev->vk.AllocateCommandBuffers(dev->desc.device, info, out);
+    if (r != VK_SUCCESS || !dev->desc.set_device_loader_data)
+        return r;
+    for (uint32_t i = 0; i < info->commandBufferCount; i++) {
+        r = dev->desc.set_device_loader_data(dev->desc.device, out[i]);
+        if (r != VK_SUCCESS) {
+            dev->vk.FreeCommandBuffers(dev->desc.device, info->commandPool,
+                                       info->commandBufferCount, out);
+            return r;
+        }
+    }
+    return VK_SUCCESS;
+}
+
 dsvk_result dsvk_device_attach_client(dsvk_device *dev, const dsvk_device_client *client)
 {
     if (!client || !client->release)

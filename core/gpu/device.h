@@ -81,6 +81,15 @@ void dsvk_device_end_work(dsvk_device *dev);
 void dsvk_device_lock_queue(dsvk_device *dev);
 void dsvk_device_unlock_queue(dsvk_device *dev);
 
+/*
+ * vkAllocateCommandBuffers for the core: command buffers are dispatchable, and the ones
+ * allocated through the next layer need the loader's dispatch data (desc.set_device_loader_data)
+ * before any other call takes them. Never call vk.AllocateCommandBuffers directly.
+ */
+VkResult dsvk_device_allocate_command_buffers(dsvk_device *dev,
+                                              const VkCommandBufferAllocateInfo *info,
+                                              VkCommandBuffer *out);
+
 /* Attaches a client (copied). DSVK_E_DEVICE_LOST once unregistration started. */
 dsvk_result dsvk_device_attach_client(dsvk_device *dev, const dsvk_device_client *client);
 /* Detaches the client with this user pointer (a component that goes away before the

@@ -57,6 +57,9 @@ extern "C" {
 /* Called with the description's lock_user; must not fail. */
 typedef void (*dsvk_vk_queue_lock_fn)(void *user);
 
+/* The loader's vkSetDeviceLoaderData (vk_layer.h's PFN_vkSetDeviceLoaderData). */
+typedef VkResult(VKAPI_PTR *dsvk_vk_set_loader_data_fn)(VkDevice device, void *object);
+
 /* What the device was created with, as far as the core's GPU path cares. */
 typedef struct dsvk_vk_enabled {
     bool timeline_semaphore;     /* Vulkan 1.2 feature or VK_KHR_timeline_semaphore */
@@ -76,6 +79,11 @@ typedef struct dsvk_vk_device_desc {
      * a native program passes the loader's vkGetInstanceProcAddr / vkGetDeviceProcAddr. */
     PFN_vkGetInstanceProcAddr get_instance_proc_addr;
     PFN_vkGetDeviceProcAddr get_device_proc_addr;
+    /* Dispatchable objects the core creates through the next layer (command buffers) bypass
+     * the loader's trampolines, so they get the loader's dispatch data from this function
+     * before use. The layer passes the loader's; NULL for a native program, whose
+     * get_device_proc_addr is the loader's own and sets it already. */
+    dsvk_vk_set_loader_data_fn set_device_loader_data;
 
     /* The queue dsvk submits to. */
     VkQueue queue;
