@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 static const struct enc_level levels[13] = {
-    [1] = {ENC_GREEDY, 2, 8, 0, 8192},
+    [1] = {ENC_GREEDY_FAST, 2, 8, 0, 8192},
     [2] = {ENC_GREEDY, 6, 10, 0, 8192},
     [3] = {ENC_GREEDY, 12, 14, 0, 8192},
     [4] = {ENC_GREEDY, 24, 24, 0, 4096},

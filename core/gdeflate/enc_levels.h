@@ -5,7 +5,12 @@
 #ifndef DSVK_GDEFLATE_ENC_LEVELS_H
 #define DSVK_GDEFLATE_ENC_LEVELS_H
 
-enum enc_strategy { ENC_GREEDY, ENC_LAZY, ENC_NEAR_OPTIMAL };
+enum enc_strategy {
+    ENC_GREEDY_FAST, /* greedy over a two-way hash table: the same candidates as depth 2 */
+    ENC_GREEDY,
+    ENC_LAZY,
+    ENC_NEAR_OPTIMAL
+};
 
 struct enc_level {
     enum enc_strategy strategy;

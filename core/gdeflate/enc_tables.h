@@ -21,6 +21,9 @@
 #define ENC_MIN_MATCH 3
 #define ENC_MAX_SHORT_MATCH 257 /* the longest length a regular length code can express */
 #define ENC_MAX_MATCH 65535
+/* The greedy and lazy parsers skip length-3 matches farther than this: they cost more than
+ * their three literals in practice. */
+#define ENC_FAR_LEN3_DIST 4096
 
 #define ENC_MAX_CODE_LEN 15
 #define ENC_MAX_PRECODE_LEN 7

@@ -22,7 +22,8 @@ struct enc_block_plan {
 
 struct enc_tile_ctx {
     const struct enc_level *level;
-    struct mf_hc *hc;         /* greedy and lazy levels */
+    struct mf_ht *ht;         /* level 1 */
+    struct mf_hc *hc;         /* other greedy and lazy levels */
     struct enc_optimal *opt;  /* near-optimal levels */
     struct enc_split split;
     struct enc_item items[ENC_TILE_MAX];
@@ -44,9 +45,11 @@ struct enc_tile_ctx *enc_tile_ctx_new(int level)
     ctx->level = lv;
     if (lv->strategy == ENC_NEAR_OPTIMAL)
         ctx->opt = enc_optimal_new();
+    else if (lv->strategy == ENC_GREEDY_FAST)
+        ctx->ht = malloc(sizeof(*ctx->ht));
     else
         ctx->hc = malloc(sizeof(*ctx->hc));
-    if (!ctx->opt && !ctx->hc) {
+    if (!ctx->opt && !ctx->hc && !ctx->ht) {
         free(ctx);
         return NULL;
     }
@@ -56,6 +59,7 @@ struct enc_tile_ctx *enc_tile_ctx_new(int level)
 void enc_tile_ctx_free(struct enc_tile_ctx *ctx)
 {
     if (ctx) {
+        free(ctx->ht);
         free(ctx->hc);
         enc_optimal_free(ctx->opt);
         free(ctx);
@@ -205,9 +209,13 @@ size_t enc_compress_tile(struct enc_tile_ctx *ctx, const uint8_t *in, uint32_t n
     if (lv->strategy == ENC_NEAR_OPTIMAL) {
         nblocks = parse_near_optimal(ctx, in, n);
     } else {
-        size_t count = lv->strategy == ENC_GREEDY
-                           ? enc_parse_greedy(ctx->hc, in, n, lv->depth, lv->nice, ctx->items)
-                           : enc_parse_lazy(ctx->hc, in, n, lv->depth, lv->nice, ctx->items);
+        size_t count;
+        if (lv->strategy == ENC_GREEDY_FAST)
+            count = enc_parse_greedy_fast(ctx->ht, in, n, lv->nice, ctx->items);
+        else if (lv->strategy == ENC_GREEDY)
+            count = enc_parse_greedy(ctx->hc, in, n, lv->depth, lv->nice, ctx->items);
+        else
+            count = enc_parse_lazy(ctx->hc, in, n, lv->depth, lv->nice, ctx->items);
         nblocks = enc_split_items(&ctx->split, ctx->items, count, lv->split_chunk, ctx->starts);
         plan_blocks(ctx, count, ctx->starts, nblocks);
     }

@@ -42,8 +42,10 @@ unsigned mf_hc_find(struct mf_hc *mf, const uint8_t *in, uint32_t n, uint32_t po
     uint32_t h3 = mf_hash3(s, MF_HC_HASH3_BITS);
     uint32_t c3 = mf->head3[h3];
     mf->head3[h3] = (uint16_t)pos;
-    /* The most recent position sharing the 3-byte hash: the nearest length-3 candidate. */
-    if (in[c3] == s[0] && in[c3 + 1] == s[1] && in[c3 + 2] == s[2]) {
+    /* The most recent position sharing the 3-byte hash: the nearest length-3 candidate.
+     * Conditions that are coin flips on incompressible data are combined without branches
+     * here and below, so that only the rarely true outcome branches. */
+    if ((in[c3] == s[0]) & (in[c3 + 1] == s[1]) & (in[c3 + 2] == s[2])) {
         best = mf_extend(in + c3, s, 3, max_len);
         *dist = pos - c3;
         if (best >= nice || best == max_len)
@@ -55,7 +57,7 @@ unsigned mf_hc_find(struct mf_hc *mf, const uint8_t *in, uint32_t n, uint32_t po
     uint32_t first4 = mf_load32(s);
     for (; depth > 0; depth--) {
         const uint8_t *m = in + cand;
-        if (m[best] == s[best] && mf_load32(m) == first4) {
+        if ((m[best] == s[best]) & (mf_load32(m) == first4)) {
             unsigned len = mf_extend(m, s, 4, max_len);
             if (len > best) {
                 best = len;
