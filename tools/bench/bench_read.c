@@ -46,12 +46,15 @@ static void usage(FILE *f)
 "                     ioengine=psync (numjobs=threads or 8) beside dsvk's thread pool\n"
 "  --engine-only      drive dsvk's internal I/O engine directly, not the public API\n"
 "                     (a diagnostic of the engine alone)\n"
+"  --no-fadvise       give the kernel no access hint; by default both dsvk's fds (opened\n"
+"                     here, adopted with dsvk_file_adopt_fd) and fio (fadvise_hint=1, its\n"
+"                     default) advise POSIX_FADV_RANDOM or _SEQUENTIAL: matters for --buffered\n"
 "  --seed N           random seed (default 1)\n"
 "  --json             print one JSON object instead of the table\n"
 "\n"
 "JSON: {\"subcommand\":\"read\", \"version\":S,\n"
 "  \"config\":{files, file_size, dir, bs, depth, queues, threads, backend, direct, random,\n"
-"            seconds, bytes, repeat, fio, engine_only, seed},\n"
+"            seconds, bytes, repeat, fio, engine_only, seed, fadvise},\n"
 "  \"runs\":[{round, name (dsvk-uring|dsvk-threads|fio-io_uring|fio-psync), path\n"
 "            (api|engine|fio), backend, setup_flags (IORING_SETUP_*), io_threads, bytes,\n"
 "            ios, errors, seconds, gb_per_s (1e9 bytes/s), iops, cpu_seconds (getrusage:\n"
@@ -131,6 +134,14 @@ static int make_files(read_opts *o)
         close(fd);
     }
     return 0;
+}
+
+int read_open(const read_opts *o, uint32_t i)
+{
+    int fd = open(o->paths[i], O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && o->fadvise)
+        posix_fadvise(fd, 0, 0, o->random ? POSIX_FADV_RANDOM : POSIX_FADV_SEQUENTIAL);
+    return fd;
 }
 
 void read_drop_cache(const read_opts *o)
@@ -240,11 +251,13 @@ static void print_json(const read_opts *o, const char *backend, unsigned repeat,
     bench_json_string(f, o->dir);
     fprintf(f, ",\"bs\":%u,\"depth\":%u,\"queues\":%u,\"threads\":%u,\"backend\":\"%s\","
                "\"direct\":%s,\"random\":%s,\"seconds\":%.3f,\"bytes\":%llu,\"repeat\":%u,"
-               "\"fio\":%s,\"engine_only\":%s,\"seed\":%llu},\"runs\":[",
+               "\"fio\":%s,\"engine_only\":%s,\"seed\":%llu,\"fadvise\":%s},"
+               "\"runs\":[",
             o->bs, o->depth, o->queues ? o->queues : o->depth, o->threads, backend,
             o->direct ? "true" : "false", o->random ? "true" : "false", o->seconds,
             (unsigned long long)o->bytes, repeat, fio ? "true" : "false",
-            engine_only ? "true" : "false", (unsigned long long)o->seed);
+            engine_only ? "true" : "false", (unsigned long long)o->seed,
+            o->fadvise ? "true" : "false");
     for (size_t i = 0; i < n; i++) {
         const read_result *r = &runs[i].r;
         fprintf(f, "%s{\"round\":%u,\"name\":\"%s\",\"path\":\"%s\",\"backend\":\"%s\","
@@ -316,7 +329,7 @@ int dsvk_bench_read(int argc, char **argv)
 {
     read_opts o = {.files = 4, .file_size = 1ull << 30, .dir = "dsvk-bench-data",
                    .bs = 64 << 10, .depth = 32, .direct = true, .random = true,
-                   .seconds = 5, .seed = 1};
+                   .seconds = 5, .seed = 1, .fadvise = true};
     const char *backend = "both";
     bool fio = false, engine_only = false, json = false;
     uint32_t repeat = 1;
@@ -377,6 +390,8 @@ int dsvk_bench_read(int argc, char **argv)
                 fio = true;
             else if (!strcmp(a, "--engine-only"))
                 engine_only = true;
+            else if (!strcmp(a, "--no-fadvise"))
+                o.fadvise = false;
             else if (!strcmp(a, "--json"))
                 json = true;
             else

@@ -21,7 +21,11 @@ typedef struct read_opts {
     double seconds;     /* time-based, or ... */
     uint64_t bytes;     /* ... this many bytes per run */
     uint64_t seed;
+    bool fadvise;       /* POSIX_FADV_RANDOM/SEQUENTIAL on the fds, as fio's fadvise_hint=1 */
 } read_opts;
+
+/* Opens a test file for buffered reads with the access hint --fadvise asks for. */
+int read_open(const read_opts *o, uint32_t i);
 
 typedef struct read_result {
     char name[32];        /* dsvk-uring, dsvk-threads, fio-io_uring, fio-psync */

@@ -249,9 +249,14 @@ void read_run_api(const read_opts *o, int backend, read_result *r)
     run.files = calloc(o->files, sizeof(*run.files));
     run.lanes = calloc(queues, sizeof(*run.lanes));
     for (uint32_t i = 0; i < o->files && run.files; i++) {
-        int err = 0;
-        res = dsvk_file_open(rt, o->paths[i], &run.files[i], &err);
+        /* Opened here and adopted (public API) so that the same access hint fio gives the
+         * kernel is on dsvk's fd too; the runtime gives none of its own. */
+        int fd = read_open(o, i);
+        res = fd < 0 ? DSVK_E_FILE_NOT_OPEN
+                     : dsvk_file_adopt_fd(rt, fd, o->paths[i], &run.files[i]);
         if (res != DSVK_OK) {
+            if (fd >= 0)
+                close(fd);
             fail(r, "dsvk_file_open(%.200s) failed", o->paths[i]);
             goto out;
         }
@@ -426,7 +431,7 @@ void read_run_engine(const read_opts *o, int backend, read_result *r)
         goto out;
     }
     for (; opened < o->files; opened++) {
-        run.fds[opened] = open(o->paths[opened], O_RDONLY | O_CLOEXEC);
+        run.fds[opened] = read_open(o, opened);
         run.direct_fds[opened] =
             o->direct ? open(o->paths[opened], O_RDONLY | O_DIRECT | O_CLOEXEC) : -1;
         if (run.fds[opened] < 0 || (o->direct && run.direct_fds[opened] < 0)) {

@@ -215,7 +215,7 @@ void read_run_fio(const read_opts *o, const char *engine, read_result *r)
         strcat(names, o->paths[i]);
     }
     char a_rw[32], a_bs[48], a_depth[48], a_engine[48], a_direct[32],
-        a_jobs[48], a_limit[64], a_limit2[48], a_seed[48];
+        a_jobs[48], a_limit[64], a_limit2[48], a_seed[48], a_fadvise[32];
     char *file_arg = malloc(names_len + 16);
     if (!file_arg) {
         free(names);
@@ -229,6 +229,7 @@ void read_run_fio(const read_opts *o, const char *engine, read_result *r)
     snprintf(a_engine, sizeof(a_engine), "--ioengine=%s", engine);
     snprintf(a_direct, sizeof(a_direct), "--direct=%d", o->direct ? 1 : 0);
     snprintf(a_jobs, sizeof(a_jobs), "--numjobs=%u", jobs);
+    snprintf(a_fadvise, sizeof(a_fadvise), "--fadvise_hint=%d", o->fadvise ? 1 : 0);
     snprintf(a_seed, sizeof(a_seed), "--randseed=%llu", (unsigned long long)o->seed + 1);
     if (o->seconds > 0) {
         snprintf(a_limit, sizeof(a_limit), "--runtime=%llums",
@@ -240,7 +241,7 @@ void read_run_fio(const read_opts *o, const char *engine, read_result *r)
         snprintf(a_limit2, sizeof(a_limit2), "--time_based=0");
     }
     char *argv[] = {"fio", "--name=dsvk-bench-read", file_arg, a_rw, a_bs, a_depth, a_engine,
-                    a_direct, a_jobs, a_limit, a_limit2, a_seed, "--group_reporting=1",
+                    a_direct, a_jobs, a_limit, a_limit2, a_seed, a_fadvise, "--group_reporting=1",
                     "--lat_percentiles=1", "--invalidate=1", "--norandommap=1",
                     "--output-format=json", NULL};
 
