@@ -15,8 +15,8 @@ static const dsvk_layer_core *core_ready;
 /* Binds the entry points from `handle` (RTLD_DEFAULT for the global scope). */
 static bool bind(void *handle)
 {
-    core.runtime_get_default = (dsvk_result(*)(dsvk_runtime **))dlsym(handle,
-                                                                       "dsvk_runtime_get_default");
+    core.runtime_get_default =
+        (dsvk_result(*)(dsvk_runtime **))dlsym(handle, "dsvk_runtime_get_default");
     core.device_register = (dsvk_result(*)(dsvk_runtime *, const dsvk_vk_device_desc *,
                                            dsvk_device **))dlsym(handle, "dsvk_device_register");
     core.device_unregister = (void (*)(dsvk_device *))dlsym(handle, "dsvk_device_unregister");
@@ -63,7 +63,8 @@ static void load(void)
         if (open_and_bind(override, why, sizeof(why)))
             goto found;
         LAYER_ERR("cannot load the dsvk core from DSVK_CORE_LIBRARY: %s; devices pass "
-                  "through untouched", why);
+                  "through untouched",
+                  why);
         return;
     }
     if (bind(RTLD_DEFAULT)) {

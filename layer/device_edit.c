@@ -78,12 +78,12 @@ static feature_owners find_owners(const void *chain)
         find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES);
     /* With VkPhysicalDeviceVulkan12Features in the chain its members are the only place for
      * these features: the individual structures must not be chained next to it. */
-    o.timeline = v12 ? v12
-                     : find_struct(chain,
-                                   VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES);
-    o.bda = v12 ? v12
-                : find_struct(chain,
-                              VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES);
+    o.timeline =
+        v12 ? v12
+            : find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES);
+    o.bda =
+        v12 ? v12
+            : find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES);
     o.sync2 =
         v13 ? v13
             : find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES);
@@ -130,8 +130,9 @@ dsvk_vk_enabled dsvk_device_edit_enabled_by(const VkDeviceCreateInfo *info, uint
     bool v12 = api_version >= VK_API_VERSION_1_2, v13 = api_version >= VK_API_VERSION_1_3;
     bool decompression = is_on(o.decompression, decompression_member);
     return (dsvk_vk_enabled){
-        .timeline_semaphore = is_on(o.timeline, timeline_member) &&
-                              (v12 || has_extension(info, VK_KHR_TIMELINE_SEMAPHORE_EXTENSION_NAME)),
+        .timeline_semaphore =
+            is_on(o.timeline, timeline_member) &&
+            (v12 || has_extension(info, VK_KHR_TIMELINE_SEMAPHORE_EXTENSION_NAME)),
         .buffer_device_address =
             is_on(o.bda, bda_member) &&
             (v12 || has_extension(info, VK_KHR_BUFFER_DEVICE_ADDRESS_EXTENSION_NAME)),
@@ -201,8 +202,8 @@ static VkBaseInStructure *copy_prefix(dsvk_device_edit *e, const void *chain, in
     return head;
 }
 
-static bool apply_features(dsvk_device_edit *e, const VkDeviceCreateInfo *app,
-                           feature_edit *edits, int n)
+static bool apply_features(dsvk_device_edit *e, const VkDeviceCreateInfo *app, feature_edit *edits,
+                           int n)
 {
     /* Structures of the application's chain to edit: the furthest one decides how much of
      * the chain is copied. Edits behind an unknown structure are dropped. */

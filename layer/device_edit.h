@@ -33,7 +33,7 @@ typedef struct dsvk_device_support {
     bool memory_decompression; /* the feature, with one of the two extensions below */
     bool ext_memory_decompression;
     bool nv_memory_decompression;
-    bool khr_timeline_semaphore;     /* the extensions, for devices used below Vulkan 1.2 */
+    bool khr_timeline_semaphore; /* the extensions, for devices used below Vulkan 1.2 */
     bool khr_buffer_device_address;
 } dsvk_device_support;
 

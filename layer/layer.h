@@ -52,9 +52,9 @@ typedef struct dsvk_layer_device {
     PFN_vkQueueInsertDebugUtilsLabelEXT QueueInsertDebugUtilsLabelEXT;
 
     /* Set during vkCreateDevice, before the application sees the device; constant after. */
-    bool captured;     /* registered with the core */
-    bool extra_queue;  /* dsvk's queue was added for it (not one of the application's) */
-    VkQueue queue;     /* dsvk's queue */
+    bool captured;    /* registered with the core */
+    bool extra_queue; /* dsvk's queue was added for it (not one of the application's) */
+    VkQueue queue;    /* dsvk's queue */
     uint32_t queue_family, queue_index;
     const dsvk_layer_core *core;
     dsvk_device *core_device;

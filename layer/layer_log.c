@@ -22,8 +22,10 @@ static void read_level(void)
         }
     }
     /* The core reports the unknown value too, when it is loaded; the layer may run alone. */
-    fprintf(stderr, "dsvk layer: warn: unknown value '%s' for DSVK_LOG (expected "
-                    "error|warn|info|debug|trace)\n", s);
+    fprintf(stderr,
+            "dsvk layer: warn: unknown value '%s' for DSVK_LOG (expected "
+            "error|warn|info|debug|trace)\n",
+            s);
 }
 
 void dsvk_layer_log(int level, const char *fmt, ...)

@@ -120,7 +120,7 @@ static VKAPI_ATTR VkResult VKAPI_CALL QueuePresentKHR(VkQueue queue,
 }
 
 static VKAPI_ATTR void VKAPI_CALL QueueBeginDebugUtilsLabelEXT(VkQueue queue,
-                                                              const VkDebugUtilsLabelEXT *label)
+                                                               const VkDebugUtilsLabelEXT *label)
 {
     DEVICE_OR_RETURN(d, queue);
     bool locked = lock_if_dsvk(d, queue);
@@ -137,7 +137,7 @@ static VKAPI_ATTR void VKAPI_CALL QueueEndDebugUtilsLabelEXT(VkQueue queue)
 }
 
 static VKAPI_ATTR void VKAPI_CALL QueueInsertDebugUtilsLabelEXT(VkQueue queue,
-                                                               const VkDebugUtilsLabelEXT *label)
+                                                                const VkDebugUtilsLabelEXT *label)
 {
     DEVICE_OR_RETURN(d, queue);
     bool locked = lock_if_dsvk(d, queue);
@@ -161,8 +161,8 @@ static bool is_dsvk_extra(const dsvk_layer_device *d, uint32_t family, uint32_t 
     return d->captured && d->extra_queue && family == d->queue_family && index == d->queue_index;
 }
 
-static VKAPI_ATTR void VKAPI_CALL GetDeviceQueue(VkDevice device, uint32_t family,
-                                                 uint32_t index, VkQueue *queue)
+static VKAPI_ATTR void VKAPI_CALL GetDeviceQueue(VkDevice device, uint32_t family, uint32_t index,
+                                                 VkQueue *queue)
 {
     DEVICE_OR_RETURN(d, device);
     if (is_dsvk_extra(d, family, index)) {

@@ -25,7 +25,10 @@ typedef struct dsvk_object_map {
     dsvk_object_entry *buckets[DSVK_OBJECT_MAP_BUCKETS];
 } dsvk_object_map;
 
-#define DSVK_OBJECT_MAP_INIT {.lock = PTHREAD_MUTEX_INITIALIZER}
+#define DSVK_OBJECT_MAP_INIT                                                                       \
+    {                                                                                              \
+        .lock = PTHREAD_MUTEX_INITIALIZER                                                          \
+    }
 
 /* The dispatch key of a dispatchable handle. */
 static inline const void *dsvk_dispatch_key(const void *handle)

@@ -4,10 +4,10 @@
 #include "queue_plan.h"
 
 enum family_class {
-    CLASS_COMPUTE_ONLY,     /* compute (and transfer), no graphics */
+    CLASS_COMPUTE_ONLY, /* compute (and transfer), no graphics */
     CLASS_GRAPHICS_COMPUTE,
-    CLASS_TRANSFER,         /* copies only: transfer-only, or graphics without compute */
-    CLASS_UNUSABLE,         /* video, optical flow, sparse-only, … */
+    CLASS_TRANSFER, /* copies only: transfer-only, or graphics without compute */
+    CLASS_UNUSABLE, /* video, optical flow, sparse-only, … */
 };
 
 static enum family_class family_class(VkQueueFlags f)
@@ -59,8 +59,7 @@ static bool find_shared(const VkQueueFamilyProperties *families,
 {
     for (uint32_t i = 0; i < info_count; i++) {
         uint32_t f = infos[i].queueFamilyIndex;
-        if (infos[i].flags || !infos[i].queueCount ||
-            family_class(families[f].queueFlags) != cls)
+        if (infos[i].flags || !infos[i].queueCount || family_class(families[f].queueFlags) != cls)
             continue;
         *plan = (dsvk_queue_plan){
             .kind = DSVK_QUEUE_SHARED,

@@ -18,8 +18,8 @@ static const char *check_desc(const dsvk_vk_device_desc *d)
     return NULL;
 }
 
-dsvk_result dsvk_device_create(dsvk_runtime *rt, const dsvk_vk_device_desc *desc,
-                               dsvk_device **out, const char **why)
+dsvk_result dsvk_device_create(dsvk_runtime *rt, const dsvk_vk_device_desc *desc, dsvk_device **out,
+                               const char **why)
 {
     *out = NULL;
     *why = check_desc(desc);

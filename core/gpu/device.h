@@ -49,11 +49,11 @@ struct dsvk_device {
     atomic_int refs;          /* the registration + every holder */
     struct dsvk_device *next; /* the registry's list, guarded by the registry lock */
 
-    pthread_mutex_t lock;     /* guards the fields below */
-    pthread_cond_t changed;   /* in_flight reached zero, or the shutdown finished */
+    pthread_mutex_t lock;   /* guards the fields below */
+    pthread_cond_t changed; /* in_flight reached zero, or the shutdown finished */
     uint32_t in_flight;
     atomic_bool unregistering; /* set under lock; read without it by is_registered */
-    bool shut_down;           /* drained and released: no more Vulkan calls */
+    bool shut_down;            /* drained and released: no more Vulkan calls */
     bool registration_dropped;
     dsvk_device_client_node *clients; /* most recently attached first */
 
@@ -63,8 +63,8 @@ struct dsvk_device {
 
 /* device.c: the object. Creation validates the description and resolves the dispatch
  * table; *why names what was wrong. */
-dsvk_result dsvk_device_create(dsvk_runtime *rt, const dsvk_vk_device_desc *desc,
-                               dsvk_device **out, const char **why);
+dsvk_result dsvk_device_create(dsvk_runtime *rt, const dsvk_vk_device_desc *desc, dsvk_device **out,
+                               const char **why);
 void dsvk_device_ref(dsvk_device *dev);
 /*
  * Refuses new work, drains the clients, waits for work in flight and releases the clients'

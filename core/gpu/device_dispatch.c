@@ -17,7 +17,7 @@ bool dsvk_vk_dispatch_load(dsvk_vk_dispatch *vk, const dsvk_vk_device_desc *desc
 {
     *missing = NULL;
 #define DSVK_VK_LOAD(name)                                                                         \
-    vk->name = (PFN_vk##name)lookup(desc, "vk" #name, NULL);                                      \
+    vk->name = (PFN_vk##name)lookup(desc, "vk" #name, NULL);                                       \
     if (!vk->name && !*missing)                                                                    \
         *missing = "vk" #name;
     DSVK_VK_REQUIRED(DSVK_VK_LOAD)

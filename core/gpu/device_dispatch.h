@@ -70,21 +70,21 @@
 /* X(field, type, core name, alias name or NULL): commands of Vulkan 1.2/1.3 or extensions.
  * The core name is tried first, then the alias. */
 #define DSVK_VK_OPTIONAL(X)                                                                        \
-    X(WaitSemaphores, PFN_vkWaitSemaphores, "vkWaitSemaphores", "vkWaitSemaphoresKHR")            \
-    X(SignalSemaphore, PFN_vkSignalSemaphore, "vkSignalSemaphore", "vkSignalSemaphoreKHR")        \
-    X(GetSemaphoreCounterValue, PFN_vkGetSemaphoreCounterValue, "vkGetSemaphoreCounterValue",     \
-      "vkGetSemaphoreCounterValueKHR")                                                            \
-    X(GetBufferDeviceAddress, PFN_vkGetBufferDeviceAddress, "vkGetBufferDeviceAddress",           \
-      "vkGetBufferDeviceAddressKHR")                                                              \
-    X(QueueSubmit2, PFN_vkQueueSubmit2, "vkQueueSubmit2", "vkQueueSubmit2KHR")                    \
-    X(CmdPipelineBarrier2, PFN_vkCmdPipelineBarrier2, "vkCmdPipelineBarrier2",                    \
-      "vkCmdPipelineBarrier2KHR")                                                                 \
-    X(CmdDecompressMemoryNV, PFN_vkCmdDecompressMemoryNV, "vkCmdDecompressMemoryNV", NULL)        \
-    X(CmdDecompressMemoryIndirectCountNV, PFN_vkCmdDecompressMemoryIndirectCountNV,               \
-      "vkCmdDecompressMemoryIndirectCountNV", NULL)                                               \
-    /* VK_EXT_memory_decompression: its prototypes are newer than our headers; cast at use. */    \
-    X(CmdDecompressMemoryEXT, PFN_vkVoidFunction, "vkCmdDecompressMemoryEXT", NULL)              \
-    X(CmdDecompressMemoryIndirectCountEXT, PFN_vkVoidFunction,                                    \
+    X(WaitSemaphores, PFN_vkWaitSemaphores, "vkWaitSemaphores", "vkWaitSemaphoresKHR")             \
+    X(SignalSemaphore, PFN_vkSignalSemaphore, "vkSignalSemaphore", "vkSignalSemaphoreKHR")         \
+    X(GetSemaphoreCounterValue, PFN_vkGetSemaphoreCounterValue, "vkGetSemaphoreCounterValue",      \
+      "vkGetSemaphoreCounterValueKHR")                                                             \
+    X(GetBufferDeviceAddress, PFN_vkGetBufferDeviceAddress, "vkGetBufferDeviceAddress",            \
+      "vkGetBufferDeviceAddressKHR")                                                               \
+    X(QueueSubmit2, PFN_vkQueueSubmit2, "vkQueueSubmit2", "vkQueueSubmit2KHR")                     \
+    X(CmdPipelineBarrier2, PFN_vkCmdPipelineBarrier2, "vkCmdPipelineBarrier2",                     \
+      "vkCmdPipelineBarrier2KHR")                                                                  \
+    X(CmdDecompressMemoryNV, PFN_vkCmdDecompressMemoryNV, "vkCmdDecompressMemoryNV", NULL)         \
+    X(CmdDecompressMemoryIndirectCountNV, PFN_vkCmdDecompressMemoryIndirectCountNV,                \
+      "vkCmdDecompressMemoryIndirectCountNV", NULL)                                                \
+    /* VK_EXT_memory_decompression: its prototypes are newer than our headers; cast at use. */     \
+    X(CmdDecompressMemoryEXT, PFN_vkVoidFunction, "vkCmdDecompressMemoryEXT", NULL)                \
+    X(CmdDecompressMemoryIndirectCountEXT, PFN_vkVoidFunction,                                     \
       "vkCmdDecompressMemoryIndirectCountEXT", NULL)
 
 typedef struct dsvk_vk_dispatch {

@@ -37,11 +37,11 @@ static void log_registered(const dsvk_device *dev)
     DSVK_INFO("device registered: %s (uuid %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
               "%02x%02x%02x%02x%02x%02x), Vulkan %u.%u, queue family %u index %u (%s), "
               "subgroup %u, timeline %d, bda %d, sync2 %d, decompression nv %d ext %d",
-              d->properties.deviceName, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8],
-              u[9], u[10], u[11], u[12], u[13], u[14], u[15], VK_API_VERSION_MAJOR(d->api_version),
+              d->properties.deviceName, u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+              u[10], u[11], u[12], u[13], u[14], u[15], VK_API_VERSION_MAJOR(d->api_version),
               VK_API_VERSION_MINOR(d->api_version), d->queue_family_index, d->queue_index,
-              d->queue_shared ? "shared with the application" : "dsvk's own",
-              d->subgroup_size, d->enabled.timeline_semaphore, d->enabled.buffer_device_address,
+              d->queue_shared ? "shared with the application" : "dsvk's own", d->subgroup_size,
+              d->enabled.timeline_semaphore, d->enabled.buffer_device_address,
               d->enabled.synchronization2, d->enabled.memory_decompression_nv,
               d->enabled.memory_decompression_ext);
 }

@@ -52,16 +52,16 @@ typedef struct stand_in {
     uint64_t value;
     pthread_t thread;
 
-    atomic_bool hold;       /* next piece of work: announce it, then take a while */
-    sem_t holding;          /* posted once that piece of work has begun */
+    atomic_bool hold; /* next piece of work: announce it, then take a while */
+    sem_t holding;    /* posted once that piece of work has begun */
     atomic_int submits;
-    atomic_uint seq;        /* orders the events below */
-    atomic_uint held_done_seq; /* the held piece of work completed */
+    atomic_uint seq;               /* orders the events below */
+    atomic_uint held_done_seq;     /* the held piece of work completed */
     unsigned held_done_at_release; /* held_done_seq when release() began */
-    unsigned release_seq;   /* the core called release() */
+    unsigned release_seq;          /* the core called release() */
     atomic_int drain_calls, release_calls;
     uint32_t in_flight_at_drain;
-    char failure[256];      /* set by the thread; checked by the test */
+    char failure[256]; /* set by the thread; checked by the test */
 } stand_in;
 
 static void stand_in_fail(stand_in *s, const char *what, VkResult r)
@@ -87,16 +87,16 @@ static bool stand_in_fill(stand_in *s)
                                      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
                                      .buffer = s->buffer,
                                      .size = VK_WHOLE_SIZE};
-    vk->CmdPipelineBarrier(s->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
-                           0, NULL, 1, &to_host, 0, NULL);
+    vk->CmdPipelineBarrier(s->cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0,
+                           NULL, 1, &to_host, 0, NULL);
     if ((r = vk->EndCommandBuffer(s->cmd)) != VK_SUCCESS)
         return stand_in_fail(s, "vkEndCommandBuffer", r), false;
 
     uint64_t signal = s->value + 1;
-    VkTimelineSemaphoreSubmitInfo timeline = {
-        .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
-        .signalSemaphoreValueCount = 1,
-        .pSignalSemaphoreValues = &signal};
+    VkTimelineSemaphoreSubmitInfo timeline = {.sType =
+                                                  VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+                                              .signalSemaphoreValueCount = 1,
+                                              .pSignalSemaphoreValues = &signal};
     VkSubmitInfo submit = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
                            .pNext = &timeline,
                            .commandBufferCount = 1,
@@ -118,8 +118,8 @@ static bool stand_in_fill(stand_in *s)
         return stand_in_fail(s, "vkWaitSemaphores", r), false;
     for (uint32_t i = 0; i < VKH_FILL_WORDS; i++) {
         if (s->map[i] != value) {
-            snprintf(s->failure, sizeof(s->failure), "dsvk buffer word %u is %u, expected %u",
-                     i, s->map[i], value);
+            snprintf(s->failure, sizeof(s->failure), "dsvk buffer word %u is %u, expected %u", i,
+                     s->map[i], value);
             return false;
         }
     }
@@ -219,8 +219,7 @@ static void stand_in_start(stand_in *s, dsvk_device *dev)
     VkSemaphoreCreateInfo sem = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO, .pNext = &type};
     assert_int_equal(vk->CreateSemaphore(d, &sem, NULL, &s->timeline), VK_SUCCESS);
 
-    dsvk_device_client client = {
-        .drain = stand_in_drain, .release = stand_in_release, .user = s};
+    dsvk_device_client client = {.drain = stand_in_drain, .release = stand_in_release, .user = s};
     assert_int_equal(dsvk_device_attach_client(dev, &client), DSVK_OK);
     assert_int_equal(pthread_create(&s->thread, NULL, stand_in_main, s), 0);
 }
@@ -266,12 +265,8 @@ static void call_entry(vkh *h, entry_point ep)
     case EP_QUEUE_SUBMIT2:
         assert_int_equal(vkQueueSubmit2(h->queue, 0, NULL, VK_NULL_HANDLE), VK_SUCCESS);
         break;
-    case EP_QUEUE_WAIT_IDLE:
-        assert_int_equal(vkQueueWaitIdle(h->queue), VK_SUCCESS);
-        break;
-    case EP_DEVICE_WAIT_IDLE:
-        assert_int_equal(vkDeviceWaitIdle(h->device), VK_SUCCESS);
-        break;
+    case EP_QUEUE_WAIT_IDLE: assert_int_equal(vkQueueWaitIdle(h->queue), VK_SUCCESS); break;
+    case EP_DEVICE_WAIT_IDLE: assert_int_equal(vkDeviceWaitIdle(h->device), VK_SUCCESS); break;
     case EP_QUEUE_INSERT_LABEL: {
         PFN_vkQueueInsertDebugUtilsLabelEXT insert =
             (PFN_vkQueueInsertDebugUtilsLabelEXT)vkGetDeviceProcAddr(
@@ -282,8 +277,7 @@ static void call_entry(vkh *h, entry_point ep)
         insert(h->queue, &label);
         break;
     }
-    case EP_COUNT:
-        break;
+    case EP_COUNT: break;
     }
 }
 
@@ -406,7 +400,8 @@ static void layer_scenario(void **state)
     if (active != expect_layer)
         fail_msg("VK_LAYER_DSVK_capture is %s, expected %s (DSVK=%s DISABLE_DSVK=%s)",
                  active ? "active" : "not active", expect_layer ? "active" : "not active",
-                 getenv("DSVK") ? getenv("DSVK") : "", getenv("DISABLE_DSVK") ? getenv("DISABLE_DSVK") : "");
+                 getenv("DSVK") ? getenv("DSVK") : "",
+                 getenv("DISABLE_DSVK") ? getenv("DISABLE_DSVK") : "");
     vkh_create_device(h, !timeline_off);
 
     /* The layer wrote none of the application's create-info structures. */

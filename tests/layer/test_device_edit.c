@@ -78,7 +78,7 @@ static void empty_chain_gets_new_feature_structs(void **state)
     assert_true(e.enabled.timeline_semaphore && e.enabled.buffer_device_address);
     assert_false(e.enabled.memory_decompression_nv || e.enabled.memory_decompression_ext);
     assert_int_equal(e.info.enabledExtensionCount, 0); /* core in 1.3 */
-    assert_ptr_equal(e.info.pQueueCreateInfos, &q);  /* shared queue: no copy */
+    assert_ptr_equal(e.info.pQueueCreateInfos, &q);    /* shared queue: no copy */
     assert_null(e.skipped);
     assert_unique(e.info.pNext);
     dsvk_device_edit_free(&e);
@@ -132,11 +132,8 @@ static void vulkan12_features_edited_in_a_copy(void **state)
     memcpy(q0, q, sizeof(q));
 
     dsvk_device_support s = support_13();
-    dsvk_queue_plan p = {.kind = DSVK_QUEUE_EXTRA,
-                         .family = 2,
-                         .index = 2,
-                         .create_info = 1,
-                         .priority = 0.5f};
+    dsvk_queue_plan p = {
+        .kind = DSVK_QUEUE_EXTRA, .family = 2, .index = 2, .create_info = 1, .priority = 0.5f};
     dsvk_device_edit e;
     assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
     assert_true(e.changed);
@@ -272,8 +269,10 @@ static void ext_buffer_device_address_blocks_bda_and_decompression(void **state)
     assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
     assert_false(e.enabled.buffer_device_address);
     assert_false(e.enabled.memory_decompression_ext);
-    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES));
-    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_FEATURES_NV));
+    assert_null(
+        find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES));
+    assert_null(
+        find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_FEATURES_NV));
     assert_int_equal(e.info.enabledExtensionCount, 1);
     assert_true(e.enabled.timeline_semaphore);
     dsvk_device_edit_free(&e);

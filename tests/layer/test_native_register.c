@@ -61,7 +61,8 @@ static dsvk_vk_device_desc native_desc(void)
         .api_version = VK_API_VERSION_1_3,
         .properties = h->props,
         .subgroup_size = h->subgroup_size,
-        .enabled = {.timeline_semaphore = true, .buffer_device_address = true,
+        .enabled = {.timeline_semaphore = true,
+                    .buffer_device_address = true,
                     .synchronization2 = true},
     };
     memcpy(d.device_uuid, h->uuid, VK_UUID_SIZE);

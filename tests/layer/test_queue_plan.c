@@ -51,8 +51,8 @@ static void lavapipe_shares_its_only_queue(void **state)
 static void nvidia_like_gets_an_extra_compute_only_queue(void **state)
 {
     (void)state;
-    VkQueueFamilyProperties f[] = {fam(GCT | SPARSE, 16), fam(T | SPARSE, 2),
-                                   fam(CT | SPARSE, 8), fam(VIDEO | T, 7), fam(0x100, 1)};
+    VkQueueFamilyProperties f[] = {fam(GCT | SPARSE, 16), fam(T | SPARSE, 2), fam(CT | SPARSE, 8),
+                                   fam(VIDEO | T, 7), fam(0x100, 1)};
     VkDeviceQueueCreateInfo q[] = {req(0, 4), req(1, 2), req(2, 4)};
     dsvk_queue_plan p = dsvk_plan_queue(f, N(f), q, N(q));
     assert_int_equal(p.kind, DSVK_QUEUE_EXTRA);

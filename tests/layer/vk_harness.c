@@ -27,8 +27,8 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlag
 
 static const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
     .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-    .messageSeverity =
-        VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+    .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                       VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
     .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
                    VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
                    VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
@@ -67,8 +67,7 @@ void vkh_create_instance(vkh *h, const char *engine, uint32_t api_version)
     if (r == VK_ERROR_LAYER_NOT_PRESENT)
         fail_msg("VK_LAYER_KHRONOS_validation is not installed (Debian: vulkan-validationlayers)");
     if (r != VK_SUCCESS)
-        fail_msg("vkCreateInstance: %d (is lavapipe's ICD there? Debian: mesa-vulkan-drivers)",
-                 r);
+        fail_msg("vkCreateInstance: %d (is lavapipe's ICD there? Debian: mesa-vulkan-drivers)", r);
     PFN_vkCreateDebugUtilsMessengerEXT create_messenger =
         (PFN_vkCreateDebugUtilsMessengerEXT)vkGetInstanceProcAddr(h->instance,
                                                                   "vkCreateDebugUtilsMessengerEXT");
@@ -151,7 +150,8 @@ void vkh_create_device(vkh *h, bool timeline)
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
         .size = VKH_FILL_WORDS * 4,
         .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-        .sharingMode = h->queue_info_count > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE,
+        .sharingMode =
+            h->queue_info_count > 1 ? VK_SHARING_MODE_CONCURRENT : VK_SHARING_MODE_EXCLUSIVE,
         .queueFamilyIndexCount = h->queue_info_count > 1 ? h->queue_info_count : 0,
         .pQueueFamilyIndices = h->queue_info_count > 1 ? families : NULL,
     };
@@ -162,7 +162,8 @@ void vkh_create_device(vkh *h, bool timeline)
     vkGetPhysicalDeviceMemoryProperties(h->physical_device, &mem);
     VkMemoryAllocateInfo alloc = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
                                   .allocationSize = req.size,
-                                  .memoryTypeIndex = vkh_host_memory_type(&mem, req.memoryTypeBits)};
+                                  .memoryTypeIndex =
+                                      vkh_host_memory_type(&mem, req.memoryTypeBits)};
     assert_int_equal(vkAllocateMemory(h->device, &alloc, NULL, &h->memory), VK_SUCCESS);
     assert_int_equal(vkBindBufferMemory(h->device, h->buffer, h->memory, 0), VK_SUCCESS);
     assert_int_equal(vkMapMemory(h->device, h->memory, 0, VK_WHOLE_SIZE, 0, (void **)&h->map),
@@ -224,8 +225,7 @@ void vkh_app_fill(vkh *h, uint32_t value)
                            .commandBufferCount = 1,
                            .pCommandBuffers = &h->cmd};
     assert_int_equal(vkQueueSubmit(h->queue, 1, &submit, h->fence), VK_SUCCESS);
-    assert_int_equal(vkWaitForFences(h->device, 1, &h->fence, VK_TRUE, 10000000000ull),
-                     VK_SUCCESS);
+    assert_int_equal(vkWaitForFences(h->device, 1, &h->fence, VK_TRUE, 10000000000ull), VK_SUCCESS);
     assert_int_equal(vkResetFences(h->device, 1, &h->fence), VK_SUCCESS);
     for (uint32_t i = 0; i < VKH_FILL_WORDS; i++)
         if (h->map[i] != value)

@@ -41,7 +41,7 @@ typedef struct vkh {
     float priorities[VKH_QUEUES_PER_FAMILY];
     uint32_t queue_info_count;
     VkQueue queues[VKH_MAX_FAMILIES][VKH_QUEUES_PER_FAMILY];
-    VkQueue queue;        /* the one the application submits to: its first compute queue */
+    VkQueue queue; /* the one the application submits to: its first compute queue */
     uint32_t queue_family;
 
     /* The application's own work. */

@@ -62,9 +62,9 @@ typedef VkResult(VKAPI_PTR *dsvk_vk_set_loader_data_fn)(VkDevice device, void *o
 
 /* What the device was created with, as far as the core's GPU path cares. */
 typedef struct dsvk_vk_enabled {
-    bool timeline_semaphore;     /* Vulkan 1.2 feature or VK_KHR_timeline_semaphore */
-    bool buffer_device_address;  /* Vulkan 1.2 feature or VK_KHR_buffer_device_address */
-    bool synchronization2;       /* Vulkan 1.3 feature or VK_KHR_synchronization2 */
+    bool timeline_semaphore;       /* Vulkan 1.2 feature or VK_KHR_timeline_semaphore */
+    bool buffer_device_address;    /* Vulkan 1.2 feature or VK_KHR_buffer_device_address */
+    bool synchronization2;         /* Vulkan 1.3 feature or VK_KHR_synchronization2 */
     bool memory_decompression_nv;  /* VK_NV_memory_decompression + its feature */
     bool memory_decompression_ext; /* VK_EXT_memory_decompression + its feature */
 } dsvk_vk_enabled;
@@ -90,7 +90,7 @@ typedef struct dsvk_vk_device_desc {
     uint32_t queue_family_index;
     uint32_t queue_index;
     VkQueueFamilyProperties queue_family; /* flags, timestamp bits, image granularity */
-    bool queue_shared; /* the application submits to this queue too */
+    bool queue_shared;                    /* the application submits to this queue too */
     /* Both set or both NULL; held by the core around each of its calls that take the queue. */
     dsvk_vk_queue_lock_fn lock_queue;
     dsvk_vk_queue_lock_fn unlock_queue;
