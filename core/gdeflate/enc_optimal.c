@@ -108,20 +108,39 @@ void enc_optimal_set_costs(struct enc_optimal *o, const struct enc_histogram *h)
         c->dist[s] = bits_cost(dist[s], UNUSED_DIST_BITS, enc_dist_extra[s]);
 }
 
-size_t enc_optimal_greedy(const struct enc_optimal *o, const uint8_t *in, uint32_t start,
-                          uint32_t end, struct enc_item *items)
+/* The longest cached match at pos, clipped to end; 0 when none is worth taking. */
+static unsigned longest_cached(const struct enc_optimal *o, uint32_t pos, uint32_t end,
+                               unsigned *dist)
+{
+    uint32_t first = o->start[pos], last = o->start[pos + 1];
+    if (last == first)
+        return 0;
+    unsigned len = o->cache[last - 1].len;
+    *dist = o->cache[last - 1].dist;
+    if (len > end - pos)
+        len = end - pos;
+    if (len < ENC_MIN_MATCH || (len == ENC_MIN_MATCH && *dist > ENC_FAR_LEN3_DIST))
+        return 0;
+    return len;
+}
+
+size_t enc_optimal_lazy(const struct enc_optimal *o, const uint8_t *in, uint32_t start,
+                        uint32_t end, struct enc_item *items)
 {
     size_t count = 0;
     for (uint32_t pos = start; pos < end;) {
-        uint32_t first = o->start[pos], last = o->start[pos + 1];
-        unsigned len = 0, dist = 0;
-        if (last > first) {
-            len = o->cache[last - 1].len;
-            dist = o->cache[last - 1].dist;
-            if (len > end - pos)
-                len = end - pos;
+        unsigned dist = 0, len = longest_cached(o, pos, end, &dist);
+        /* Defer to the next position while it offers a clearly longer match. */
+        while (len && pos + 1 < end) {
+            unsigned dist2 = 0, len2 = longest_cached(o, pos + 1, end, &dist2);
+            if (!len2 || 4 * (int)len2 - (int)enc_log2(dist2) <= 4 * (int)len - (int)enc_log2(dist) + 2)
+                break;
+            items[count++] = (struct enc_item){0, in[pos]};
+            pos++;
+            len = len2;
+            dist = dist2;
         }
-        if (len < ENC_MIN_MATCH) {
+        if (len == 0) {
             items[count++] = (struct enc_item){0, in[pos]};
             pos++;
         } else {

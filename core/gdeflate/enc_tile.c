@@ -171,7 +171,7 @@ static size_t parse_near_optimal(struct enc_tile_ctx *ctx, const uint8_t *in, ui
     struct enc_optimal *o = ctx->opt;
     enc_optimal_find_matches(o, in, n, lv->depth, lv->nice);
 
-    size_t count = enc_optimal_greedy(o, in, 0, n, ctx->items);
+    size_t count = enc_optimal_lazy(o, in, 0, n, ctx->items);
     enc_histogram_of(&ctx->hist, ctx->items, count);
     enc_optimal_set_costs(o, &ctx->hist);
     count = enc_optimal_parse(o, in, 0, n, ctx->items);
