@@ -1,0 +1,84 @@
+/* Results on the wire (the core's) as DirectStorage HRESULTs, and back. */
+#include "pe.h"
+
+/* errno values are Linux's (they come from the unix side), not mingw's <errno.h>. */
+enum {
+    LINUX_EPERM = 1,
+    LINUX_ENOENT = 2,
+    LINUX_ENOMEM = 12,
+    LINUX_EACCES = 13,
+    LINUX_ENOTDIR = 20,
+    LINUX_EISDIR = 21,
+    LINUX_ENFILE = 23,
+    LINUX_EMFILE = 24,
+    LINUX_ENAMETOOLONG = 36,
+};
+
+static const struct {
+    int32_t wire;
+    HRESULT hr;
+} map[] = {
+    {DSVK_WIRE_R_OK, S_OK},
+    {DSVK_WIRE_R_PENDING, E_PENDING},
+    {DSVK_WIRE_R_INVALID_ARGUMENT, E_INVALIDARG},
+    {DSVK_WIRE_R_NO_MEMORY, E_OUTOFMEMORY},
+    {DSVK_WIRE_R_IO, HRESULT_FROM_WIN32(ERROR_READ_FAULT)},
+    {DSVK_WIRE_R_END_OF_FILE, E_DSTORAGE_END_OF_FILE},
+    {DSVK_WIRE_R_FILE_NOT_OPEN, E_DSTORAGE_FILE_NOT_OPEN},
+    {DSVK_WIRE_R_INVALID_FILE_OFFSET, E_DSTORAGE_INVALID_FILE_OFFSET},
+    {DSVK_WIRE_R_INVALID_QUEUE_CAPACITY, E_DSTORAGE_INVALID_QUEUE_CAPACITY},
+    {DSVK_WIRE_R_INVALID_QUEUE_PRIORITY, E_DSTORAGE_INVALID_QUEUE_PRIORITY},
+    {DSVK_WIRE_R_INVALID_MEMORY_QUEUE_PRIORITY, E_DSTORAGE_INVALID_MEMORY_QUEUE_PRIORITY},
+    {DSVK_WIRE_R_INVALID_SOURCE_TYPE, E_DSTORAGE_INVALID_SOURCE_TYPE},
+    {DSVK_WIRE_R_INVALID_DESTINATION_TYPE, E_DSTORAGE_INVALID_DESTINATION_TYPE},
+    {DSVK_WIRE_R_INVALID_DESTINATION_SIZE, E_DSTORAGE_INVALID_DESTINATION_SIZE},
+    {DSVK_WIRE_R_REQUEST_TOO_LARGE, E_DSTORAGE_REQUEST_TOO_LARGE},
+    {DSVK_WIRE_R_DECOMPRESSION, E_DSTORAGE_DECOMPRESSION_ERROR},
+    {DSVK_WIRE_R_UNSUPPORTED_FORMAT, E_INVALIDARG},
+    {DSVK_WIRE_R_QUEUE_CLOSED, E_DSTORAGE_QUEUE_CLOSED},
+    {DSVK_WIRE_R_INDEX_BOUND, E_DSTORAGE_INDEX_BOUND},
+    {DSVK_WIRE_R_UNSUPPORTED, E_NOTIMPL},
+    {DSVK_WIRE_R_DEVICE_LOST, DXGI_ERROR_DEVICE_REMOVED},
+    {DSVK_WIRE_R_OUT_OF_DEVICE_MEMORY, E_OUTOFMEMORY},
+    {DSVK_WIRE_R_COMPRESSED_DATA_TOO_LARGE, E_DSTORAGE_COMPRESSED_DATA_TOO_LARGE},
+    {DSVK_WIRE_R_INVALID_FENCE, E_DSTORAGE_INVALID_FENCE},
+    {DSVK_WIRE_R_INVALID_STATUS_ARRAY, E_DSTORAGE_INVALID_STATUS_ARRAY},
+    {DSVK_WIRE_R_BUSY, E_DSTORAGE_STAGING_BUFFER_LOCKED},
+    {DSVK_WIRE_R_CANCELLED, S_OK}, /* cancelled requests are not failures */
+};
+
+HRESULT pe_hresult(int32_t wire)
+{
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i].wire == wire)
+            return map[i].hr;
+    /* Transport statuses (already logged where they happened). */
+    return wire == DSVK_WIRE_E_NO_CORE || wire == DSVK_WIRE_E_NO_RUNTIME ? E_DSTORAGE_NOT_RUNNING
+                                                                         : E_FAIL;
+}
+
+int32_t pe_wire_result_of(HRESULT hr)
+{
+    if (SUCCEEDED(hr))
+        return DSVK_WIRE_R_OK;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i].hr == hr && map[i].wire != DSVK_WIRE_R_CANCELLED)
+            return map[i].wire;
+    return DSVK_WIRE_R_DECOMPRESSION; /* the app's decoder failed in its own way */
+}
+
+HRESULT pe_hresult_from_errno(int err_no)
+{
+    switch (err_no) {
+    case LINUX_ENOENT: return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
+    case LINUX_ENOTDIR: return HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
+    case LINUX_EACCES:
+    case LINUX_EPERM: return HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED);
+    case LINUX_EISDIR: return HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED);
+    case LINUX_EMFILE:
+    case LINUX_ENFILE: return HRESULT_FROM_WIN32(ERROR_TOO_MANY_OPEN_FILES);
+    case LINUX_ENOMEM: return E_OUTOFMEMORY;
+    case LINUX_ENAMETOOLONG: return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    default: return HRESULT_FROM_WIN32(ERROR_OPEN_FAILED);
+    }
+}

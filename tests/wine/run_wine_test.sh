@@ -1,0 +1,90 @@
+#!/bin/sh
+# Runs one PE test program under real Wine, headless, as a game would be run with dsvk:
+# the preload shim in LD_PRELOAD, the program in its own "game folder" next to a dummy
+# dstorage.dll (the copy a game ships), which dsvk's builtin must replace.
+#
+#   run_wine_test.sh --prefix DIR --game DIR --exe PROGRAM.exe [--dummy DLL] [--shim SO]
+#                    [--timeout S] [--after CMD] [-- ARGS...]
+#
+# --prefix   the WINEPREFIX; created once per build directory with wineboot -i (cached,
+#            serialized with flock so parallel tests share it)
+# --shim     libdsvk_preload.so to preload; without it the program runs without the shim
+# --after    a shell command run after the program succeeded, in the game folder (checks on
+#            files the program wrote)
+# Wine is $DSVK_WINE, else wine64 / wine on PATH, else Debian's /usr/lib/wine/wine64.
+# Missing Wine is a failure, never a skip.
+set -eu
+
+prefix= game= exe= dummy= shim= timeout_s=120 after=
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --prefix) prefix=$2; shift 2 ;;
+    --game) game=$2; shift 2 ;;
+    --exe) exe=$2; shift 2 ;;
+    --dummy) dummy=$2; shift 2 ;;
+    --shim) shim=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    --after) after=$2; shift 2 ;;
+    --) shift; break ;;
+    *) echo "run_wine_test.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ -n "$prefix" ] && [ -n "$game" ] && [ -n "$exe" ] || { echo "run_wine_test.sh: missing options" >&2; exit 2; }
+
+wine=${DSVK_WINE:-}
+if [ -z "$wine" ]; then
+    for w in wine64 wine /usr/lib/wine/wine64 /usr/lib/wine/wine; do
+        if command -v "$w" >/dev/null 2>&1; then wine=$(command -v "$w"); break; fi
+    done
+fi
+if [ -z "$wine" ] || [ ! -x "$wine" ]; then
+    echo "FAIL: Wine was not found (install Debian's wine64, or set DSVK_WINE to a wine binary)"
+    exit 1
+fi
+wineserver=$(dirname "$wine")/wineserver
+[ -x "$wineserver" ] || wineserver=$(command -v wineserver || echo wineserver)
+
+export WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
+unset DISPLAY WAYLAND_DISPLAY || true
+
+mkdir -p "$prefix.lock.d"
+(
+    flock 9
+    if [ ! -f "$prefix/.dsvk-ready" ]; then
+        echo "wine-test: creating WINEPREFIX $prefix (once per build directory)"
+        rm -rf "$prefix"
+        if ! timeout 300 "$wine" wineboot -i >"$prefix.lock.d/wineboot.log" 2>&1; then
+            echo "FAIL: wineboot -i failed; see $prefix.lock.d/wineboot.log"
+            exit 1
+        fi
+        timeout 60 "$wineserver" -w || true
+        touch "$prefix/.dsvk-ready"
+    fi
+) 9>"$prefix.lock.d/lock"
+
+rm -rf "$game"
+mkdir -p "$game"
+cp "$exe" "$game/"
+[ -z "$dummy" ] || cp "$dummy" "$game/dstorage.dll"
+program="$game/$(basename "$exe")"
+
+set +e
+if [ -n "$shim" ]; then
+    (cd "$game" && LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}" timeout -k 10 "$timeout_s" "$wine" "$program" "$@")
+else
+    (cd "$game" && timeout -k 10 "$timeout_s" "$wine" "$program" "$@")
+fi
+rc=$?
+set -e
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+    echo "FAIL: $(basename "$exe") timed out after ${timeout_s}s"
+    exit 1
+fi
+if [ $rc -ne 0 ]; then
+    echo "FAIL: $(basename "$exe") exited with $rc"
+    exit 1
+fi
+if [ -n "$after" ]; then
+    (cd "$game" && sh -c "$after") || { echo "FAIL: check after the program: $after"; exit 1; }
+fi
+exit 0
