@@ -21,7 +21,7 @@ typedef struct dsvk_bounce {
 typedef struct dsvk_bounce_pool {
     dsvk_bounce *cached;
     size_t cap;
-    size_t in_use;     /* bytes handed out */
+    size_t in_use; /* bytes handed out */
     size_t cached_bytes;
 } dsvk_bounce_pool;
 

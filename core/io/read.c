@@ -18,12 +18,11 @@ static bool aligned(uint64_t v, uint32_t align)
 
 static bool wants_direct(const dsvk_io_op *op, bool direct_io)
 {
-    return direct_io && op->direct_fd >= 0 && op->align >= 512 &&
-           op->align <= DSVK_BOUNCE_ALIGN && (op->align & (op->align - 1)) == 0;
+    return direct_io && op->direct_fd >= 0 && op->align >= 512 && op->align <= DSVK_BOUNCE_ALIGN &&
+           (op->align & (op->align - 1)) == 0;
 }
 
-bool dsvk_io_read_needs_bounce(const dsvk_io_op *op, bool direct_io, uint64_t *base,
-                               uint32_t *size)
+bool dsvk_io_read_needs_bounce(const dsvk_io_op *op, bool direct_io, uint64_t *base, uint32_t *size)
 {
     if (!wants_direct(op, direct_io) || op->len == 0)
         return false;

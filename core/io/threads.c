@@ -19,9 +19,9 @@ typedef struct pool {
     dsvk_io_inbox inbox; /* its lock also guards the fields below */
     dsvk_io_inbox *inbox_list[1];
     pthread_cond_t work;
-    uint32_t idle;       /* threads waiting on `work` */
+    uint32_t idle; /* threads waiting on `work` */
     bool stopping;
-    bool closed;         /* threads gone: submits fail at once */
+    bool closed; /* threads gone: submits fail at once */
     uint32_t n_threads;
     pthread_t *threads;
 } pool;
@@ -181,8 +181,8 @@ dsvk_result dsvk_io_threads_start(dsvk_io *io, uint32_t threads)
         pool_destroy(io);
         return DSVK_E_NO_MEMORY;
     }
-    io->info = (dsvk_io_info){.backend = DSVK_IO_THREADS, .setup_flags = 0,
-                              .threads = p->n_threads};
+    io->info =
+        (dsvk_io_info){.backend = DSVK_IO_THREADS, .setup_flags = 0, .threads = p->n_threads};
     DSVK_DEBUG("io: pread thread pool with %u threads", p->n_threads);
     return DSVK_OK;
 }

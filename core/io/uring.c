@@ -45,7 +45,7 @@ typedef struct ring {
     dsvk_io_inbox inbox; /* its lock also guards waiting, stopping, closed */
     bool waiting;        /* the thread sleeps with free slots: submitters write efd */
     bool stopping;
-    bool closed;         /* the thread has left: submits fail at once */
+    bool closed; /* the thread has left: submits fail at once */
 
     dsvk_io *io;
     pthread_t thread;
@@ -57,7 +57,7 @@ typedef struct ring {
     uint64_t efd_value;
     slot *slots;
     uint32_t free_slot;
-    uint32_t used;  /* slots holding an op (in flight or waiting for a bounce buffer) */
+    uint32_t used; /* slots holding an op (in flight or waiting for a bounce buffer) */
     uint32_t bounce_wait_head, bounce_wait_tail;
     dsvk_io_op **batch;
     dsvk_bounce_pool bounces;
@@ -276,8 +276,7 @@ static void reap(ring *r)
             if (tag == EVENTFD_TAG) {
                 /* A wakeup (or an error reading the eventfd, which only re-arming fixes). */
                 if (res < 0 && res != -EINTR && res != -EAGAIN)
-                    DSVK_WARN("io: wakeup read on eventfd %d failed: %s", r->efd,
-                              strerror(-res));
+                    DSVK_WARN("io: wakeup read on eventfd %d failed: %s", r->efd, strerror(-res));
                 arm_eventfd(r);
                 continue;
             }
@@ -545,9 +544,9 @@ dsvk_result dsvk_io_uring_start(dsvk_io *io, uint32_t threads, char *reason, siz
         io->n_inboxes = 0;
         return result;
     }
-    io->info = (dsvk_io_info){.backend = DSVK_IO_URING, .setup_flags = flags,
-                              .threads = u->n_rings};
-    DSVK_DEBUG("io: io_uring with %u ring(s), depth %u, setup flags 0x%x", u->n_rings,
-               io->depth, flags);
+    io->info =
+        (dsvk_io_info){.backend = DSVK_IO_URING, .setup_flags = flags, .threads = u->n_rings};
+    DSVK_DEBUG("io: io_uring with %u ring(s), depth %u, setup flags 0x%x", u->n_rings, io->depth,
+               flags);
     return DSVK_OK;
 }

@@ -55,8 +55,8 @@ static const char *direct_dir(void)
     static char chosen[512];
     if (chosen[0])
         return chosen;
-    const char *candidates[] = {getenv("DSVK_TEST_TMPDIR"), getenv("DSVK_IO_TEST_DIR"),
-                                "/var/tmp", "/tmp"};
+    const char *candidates[] = {getenv("DSVK_TEST_TMPDIR"), getenv("DSVK_IO_TEST_DIR"), "/var/tmp",
+                                "/tmp"};
     for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
         if (candidates[i] && *candidates[i] && takes_direct(candidates[i])) {
             snprintf(chosen, sizeof(chosen), "%s", candidates[i]);
@@ -114,8 +114,8 @@ void iot_file_destroy(iot_file *f)
 
 dsvk_io *iot_engine(dsvk_io_backend backend, uint32_t threads, uint32_t depth, bool direct)
 {
-    dsvk_io_config cfg = {.backend = backend, .threads = threads, .depth = depth,
-                          .direct_io = direct};
+    dsvk_io_config cfg = {
+        .backend = backend, .threads = threads, .depth = depth, .direct_io = direct};
     dsvk_io *io = NULL;
     char reason[256];
     dsvk_result r = dsvk_io_create(&cfg, &io, reason, sizeof(reason));
@@ -173,9 +173,16 @@ void iot_op_init(iot_op *o, iot_tracker *t, uint64_t id, int fd, int direct_fd, 
                  uint32_t len, void *dst, uint8_t priority)
 {
     memset(o, 0, sizeof(*o));
-    o->op = (dsvk_io_op){.fd = fd, .direct_fd = direct_fd, .align = 4096, .offset = offset,
-                         .len = len, .dst = dst, .priority = priority, .done = iot_done,
-                         .user = o, .result = INT64_MIN};
+    o->op = (dsvk_io_op){.fd = fd,
+                         .direct_fd = direct_fd,
+                         .align = 4096,
+                         .offset = offset,
+                         .len = len,
+                         .dst = dst,
+                         .priority = priority,
+                         .done = iot_done,
+                         .user = o,
+                         .result = INT64_MIN};
     o->tracker = t;
     o->id = id;
     atomic_init(&o->calls, 0);

@@ -243,8 +243,8 @@ static void test_destroy_busy(void **state)
             read++;
         }
         assert_true(read >= (size_t)round * 40);
-        print_message("round %d: %zu of %d ops read before destroy, the rest cancelled\n",
-                      round, read, N);
+        print_message("round %d: %zu of %d ops read before destroy, the rest cancelled\n", round,
+                      read, N);
         free(base);
         free(ops);
         free(ptrs);
@@ -419,17 +419,12 @@ static void test_info(void **state)
 int main(void)
 {
 #define BOTH(fn)                                                                                   \
-    cmocka_unit_test_prestate(fn, (void *)&uring),                                                 \
-        cmocka_unit_test_prestate(fn, (void *)&threads)
+    cmocka_unit_test_prestate(fn, (void *)&uring), cmocka_unit_test_prestate(fn, (void *)&threads)
     const struct CMUnitTest tests[] = {
-        BOTH(test_priority_order),
-        BOTH(test_cancel_queued),
-        BOTH(test_cancel_finished),
-        BOTH(test_destroy_queued_and_in_flight),
-        BOTH(test_destroy_busy),
-        BOTH(test_submit_from_done),
-        BOTH(test_many_submitters),
-        BOTH(test_info),
+        BOTH(test_priority_order),  BOTH(test_cancel_queued),
+        BOTH(test_cancel_finished), BOTH(test_destroy_queued_and_in_flight),
+        BOTH(test_destroy_busy),    BOTH(test_submit_from_done),
+        BOTH(test_many_submitters), BOTH(test_info),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

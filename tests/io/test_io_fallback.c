@@ -62,8 +62,7 @@ static const char *read_some(dsvk_io *io, const iot_file *f, char *msg, size_t l
     iot_op ops[N];
     dsvk_io_op *ptrs[N];
     for (size_t i = 0; i < N; i++) {
-        iot_op_init(&ops[i], &t, i, f->fd, f->direct_fd, i * 7777, 5000, bufs[i],
-                    (uint8_t)(i % 4));
+        iot_op_init(&ops[i], &t, i, f->fd, f->direct_fd, i * 7777, 5000, bufs[i], (uint8_t)(i % 4));
         ptrs[i] = &ops[i].op;
     }
     dsvk_io_submit(io, ptrs, N);

@@ -35,8 +35,13 @@ static void fill_file(void)
 
 static dsvk_io_op make_op(uint64_t offset, uint32_t len, void *dst, int direct_fd)
 {
-    return (dsvk_io_op){.fd = 3, .direct_fd = direct_fd, .align = 4096, .offset = offset,
-                        .len = len, .dst = dst, .result = -999};
+    return (dsvk_io_op){.fd = 3,
+                        .direct_fd = direct_fd,
+                        .align = 4096,
+                        .offset = offset,
+                        .len = len,
+                        .dst = dst,
+                        .result = -999};
 }
 
 static void test_short_reads_continue(void **state)
@@ -58,8 +63,7 @@ static void test_short_reads_continue(void **state)
         if (shorter.len > 3000)
             shorter.len = 3000;
         calls++;
-        if (dsvk_io_read_advance(&r, &c, perform(&shorter, sizeof(file))) ==
-            DSVK_IO_STEP_FINISHED)
+        if (dsvk_io_read_advance(&r, &c, perform(&shorter, sizeof(file))) == DSVK_IO_STEP_FINISHED)
             break;
     }
     assert_int_equal(calls, 4);
@@ -193,11 +197,11 @@ static void test_bounce(void **state)
         size_t size;
         int64_t want;
     } cases[] = {
-        {100, 5000, sizeof(file), 5000},         /* inside the file */
-        {4096, 4096, sizeof(file), 4096},        /* aligned range, unaligned dst */
+        {100, 5000, sizeof(file), 5000},                      /* inside the file */
+        {4096, 4096, sizeof(file), 4096},                     /* aligned range, unaligned dst */
         {3 * 4096 + 50, 9000, 4 * 4096 + 10, 4096 - 50 + 10}, /* EOF inside the range */
-        {4 * 4096 + 20, 100, 4 * 4096 + 10, 0},  /* past EOF, same block */
-        {9 * 4096, 100, 4 * 4096, 0},            /* far past EOF */
+        {4 * 4096 + 20, 100, 4 * 4096 + 10, 0},               /* past EOF, same block */
+        {9 * 4096, 100, 4 * 4096, 0},                         /* far past EOF */
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         uint8_t *mem = aligned(16384);
@@ -221,8 +225,7 @@ static void test_bounce(void **state)
                 assert_int_equal(c.fd, 9); /* the aligned superset, O_DIRECT */
                 assert_int_equal(c.offset, base);
             }
-            if (dsvk_io_read_advance(&r, &c, perform(&c, cases[k].size)) ==
-                DSVK_IO_STEP_FINISHED)
+            if (dsvk_io_read_advance(&r, &c, perform(&c, cases[k].size)) == DSVK_IO_STEP_FINISHED)
                 break;
         }
         dsvk_bounce *back = dsvk_io_read_finish(&r);

@@ -19,51 +19,55 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-"usage: dsvk-bench read [OPTIONS]\n"
-"\n"
-"Random (or sequential) reads of --bs bytes from --files test files, --depth reads in\n"
-"flight, through dsvk's public API (runtime, files, queues, callback signals), and with\n"
-"--fio the same workload through fio. Runs alternate per round; compare ratios.\n"
-"\n"
-"  --files N          test files (default 4)\n"
-"  --file-size SIZE   size of each (default 1G); files of that size in DIR are reused\n"
-"  --dir DIR          where the files live (default ./dsvk-bench-data; must not be tmpfs\n"
-"                     for --direct, must not contain ':' for --fio)\n"
-"  --bs SIZE          bytes per read (default 64k)\n"
-"  --depth N          reads in flight (default 32)\n"
-"  --queues N         dsvk queues the depth is spread over (default: depth, i.e. one read\n"
-"                     in flight per queue so each completes on its own; 1 = one in-order\n"
-"                     queue, latency then includes waiting for earlier requests)\n"
-"  --threads N        I/O threads: io_uring rings, pread threads, fio psync jobs\n"
-"                     (default: dsvk's defaults, 1 ring / max(8, 2 x CPUs); psync 8)\n"
-"  --backend B        uring | threads | both (default both)\n"
-"  --direct           O_DIRECT (default)     --buffered  page cache (dropped per run)\n"
-"  --random           random offsets, bs-aligned (default)     --seq  sequential\n"
-"  --seconds S        time per run (default 5)     --bytes SIZE  bytes per run instead\n"
-"  --repeat N         rounds (default 1); the summary takes medians\n"
-"  --fio              also run fio: ioengine=io_uring (iodepth=depth) beside dsvk's io_uring,\n"
-"                     ioengine=psync (numjobs=threads or 8) beside dsvk's thread pool\n"
-"  --engine-only      drive dsvk's internal I/O engine directly, not the public API\n"
-"                     (a diagnostic of the engine alone)\n"
-"  --no-fadvise       give the kernel no access hint; by default both dsvk's fds (opened\n"
-"                     here, adopted with dsvk_file_adopt_fd) and fio (fadvise_hint=1, its\n"
-"                     default) advise POSIX_FADV_RANDOM or _SEQUENTIAL: matters for --buffered\n"
-"  --seed N           random seed (default 1)\n"
-"  --json             print one JSON object instead of the table\n"
-"\n"
-"JSON: {\"subcommand\":\"read\", \"version\":S,\n"
-"  \"config\":{files, file_size, dir, bs, depth, queues, threads, backend, direct, random,\n"
-"            seconds, bytes, repeat, fio, engine_only, seed, fadvise},\n"
-"  \"runs\":[{round, name (dsvk-uring|dsvk-threads|fio-io_uring|fio-psync), path\n"
-"            (api|engine|fio), backend, setup_flags (IORING_SETUP_*), io_threads, bytes,\n"
-"            ios, errors, seconds, gb_per_s (1e9 bytes/s), iops, cpu_seconds (getrusage:\n"
-"            this process for dsvk, the fio child for fio), cpu_s_per_gb, fio_cpu_seconds\n"
-"            (fio's own usr_cpu+sys_cpu x runtime), lat_p50_us, lat_p99_us (submit to\n"
-"            completion; fio: lat_ns), ok, error}],\n"
-"  \"summary\":{NAME:{gb_per_s, iops, cpu_s_per_gb, lat_p50_us, lat_p99_us}} (medians),\n"
-"  \"ratios\":{uring_vs_fio_gbps, uring_vs_fio_cpu_per_gb, uring_vs_threads_gbps,\n"
-"            threads_vs_psync_gbps} (median of per-round ratios; null when not run)}\n");
+    fprintf(
+        f,
+        "usage: dsvk-bench read [OPTIONS]\n"
+        "\n"
+        "Random (or sequential) reads of --bs bytes from --files test files, --depth reads in\n"
+        "flight, through dsvk's public API (runtime, files, queues, callback signals), and with\n"
+        "--fio the same workload through fio. Runs alternate per round; compare ratios.\n"
+        "\n"
+        "  --files N          test files (default 4)\n"
+        "  --file-size SIZE   size of each (default 1G); files of that size in DIR are reused\n"
+        "  --dir DIR          where the files live (default ./dsvk-bench-data; must not be tmpfs\n"
+        "                     for --direct, must not contain ':' for --fio)\n"
+        "  --bs SIZE          bytes per read (default 64k)\n"
+        "  --depth N          reads in flight (default 32)\n"
+        "  --queues N         dsvk queues the depth is spread over (default: depth, i.e. one read\n"
+        "                     in flight per queue so each completes on its own; 1 = one in-order\n"
+        "                     queue, latency then includes waiting for earlier requests)\n"
+        "  --threads N        I/O threads: io_uring rings, pread threads, fio psync jobs\n"
+        "                     (default: dsvk's defaults, 1 ring / max(8, 2 x CPUs); psync 8)\n"
+        "  --backend B        uring | threads | both (default both)\n"
+        "  --direct           O_DIRECT (default)     --buffered  page cache (dropped per run)\n"
+        "  --random           random offsets, bs-aligned (default)     --seq  sequential\n"
+        "  --seconds S        time per run (default 5)     --bytes SIZE  bytes per run instead\n"
+        "  --repeat N         rounds (default 1); the summary takes medians\n"
+        "  --fio              also run fio: ioengine=io_uring (iodepth=depth) beside dsvk's "
+        "io_uring,\n"
+        "                     ioengine=psync (numjobs=threads or 8) beside dsvk's thread pool\n"
+        "  --engine-only      drive dsvk's internal I/O engine directly, not the public API\n"
+        "                     (a diagnostic of the engine alone)\n"
+        "  --no-fadvise       give the kernel no access hint; by default both dsvk's fds (opened\n"
+        "                     here, adopted with dsvk_file_adopt_fd) and fio (fadvise_hint=1, its\n"
+        "                     default) advise POSIX_FADV_RANDOM or _SEQUENTIAL: matters for "
+        "--buffered\n"
+        "  --seed N           random seed (default 1)\n"
+        "  --json             print one JSON object instead of the table\n"
+        "\n"
+        "JSON: {\"subcommand\":\"read\", \"version\":S,\n"
+        "  \"config\":{files, file_size, dir, bs, depth, queues, threads, backend, direct, "
+        "random,\n"
+        "            seconds, bytes, repeat, fio, engine_only, seed, fadvise},\n"
+        "  \"runs\":[{round, name (dsvk-uring|dsvk-threads|fio-io_uring|fio-psync), path\n"
+        "            (api|engine|fio), backend, setup_flags (IORING_SETUP_*), io_threads, bytes,\n"
+        "            ios, errors, seconds, gb_per_s (1e9 bytes/s), iops, cpu_seconds (getrusage:\n"
+        "            this process for dsvk, the fio child for fio), cpu_s_per_gb, fio_cpu_seconds\n"
+        "            (fio's own usr_cpu+sys_cpu x runtime), lat_p50_us, lat_p99_us (submit to\n"
+        "            completion; fio: lat_ns), ok, error}],\n"
+        "  \"summary\":{NAME:{gb_per_s, iops, cpu_s_per_gb, lat_p50_us, lat_p99_us}} (medians),\n"
+        "  \"ratios\":{uring_vs_fio_gbps, uring_vs_fio_cpu_per_gb, uring_vs_threads_gbps,\n"
+        "            threads_vs_psync_gbps} (median of per-round ratios; null when not run)}\n");
 }
 
 /* ---- test files ----------------------------------------------------------------------- */
@@ -102,8 +106,8 @@ static int make_files(read_opts *o)
         }
         /* Random content: nothing below us can compress or deduplicate it. */
         for (uint64_t done = 0; done < o->file_size;) {
-            size_t n = o->file_size - done < (4u << 20) ? (size_t)(o->file_size - done)
-                                                        : (4u << 20);
+            size_t n =
+                o->file_size - done < (4u << 20) ? (size_t)(o->file_size - done) : (4u << 20);
             for (size_t k = 0; k + 8 <= n; k += 8) {
                 rng ^= rng << 13;
                 rng ^= rng >> 7;
@@ -112,8 +116,7 @@ static int make_files(read_opts *o)
             }
             ssize_t w = write(fd, block, n);
             if (w <= 0) {
-                fprintf(stderr, "dsvk-bench read: writing %s: %s\n", o->paths[i],
-                        strerror(errno));
+                fprintf(stderr, "dsvk-bench read: writing %s: %s\n", o->paths[i], strerror(errno));
                 close(fd);
                 free(block);
                 return -1;
@@ -127,8 +130,10 @@ static int make_files(read_opts *o)
     if (o->direct) {
         int fd = open(o->paths[0], O_RDONLY | O_DIRECT | O_CLOEXEC);
         if (fd < 0) {
-            fprintf(stderr, "dsvk-bench read: %s refuses O_DIRECT (%s); use --dir on a disk "
-                            "filesystem, or --buffered\n", o->paths[0], strerror(errno));
+            fprintf(stderr,
+                    "dsvk-bench read: %s refuses O_DIRECT (%s); use --dir on a disk "
+                    "filesystem, or --buffered\n",
+                    o->paths[0], strerror(errno));
             return -1;
         }
         close(fd);
@@ -249,10 +254,11 @@ static void print_json(const read_opts *o, const char *backend, unsigned repeat,
     fprintf(f, ",\"config\":{\"files\":%u,\"file_size\":%llu,\"dir\":", o->files,
             (unsigned long long)o->file_size);
     bench_json_string(f, o->dir);
-    fprintf(f, ",\"bs\":%u,\"depth\":%u,\"queues\":%u,\"threads\":%u,\"backend\":\"%s\","
-               "\"direct\":%s,\"random\":%s,\"seconds\":%.3f,\"bytes\":%llu,\"repeat\":%u,"
-               "\"fio\":%s,\"engine_only\":%s,\"seed\":%llu,\"fadvise\":%s},"
-               "\"runs\":[",
+    fprintf(f,
+            ",\"bs\":%u,\"depth\":%u,\"queues\":%u,\"threads\":%u,\"backend\":\"%s\","
+            "\"direct\":%s,\"random\":%s,\"seconds\":%.3f,\"bytes\":%llu,\"repeat\":%u,"
+            "\"fio\":%s,\"engine_only\":%s,\"seed\":%llu,\"fadvise\":%s},"
+            "\"runs\":[",
             o->bs, o->depth, o->queues ? o->queues : o->depth, o->threads, backend,
             o->direct ? "true" : "false", o->random ? "true" : "false", o->seconds,
             (unsigned long long)o->bytes, repeat, fio ? "true" : "false",
@@ -260,16 +266,16 @@ static void print_json(const read_opts *o, const char *backend, unsigned repeat,
             o->fadvise ? "true" : "false");
     for (size_t i = 0; i < n; i++) {
         const read_result *r = &runs[i].r;
-        fprintf(f, "%s{\"round\":%u,\"name\":\"%s\",\"path\":\"%s\",\"backend\":\"%s\","
-                   "\"setup_flags\":%u,\"io_threads\":%u,\"bytes\":%llu,\"ios\":%llu,"
-                   "\"errors\":%llu,\"seconds\":%.4f,\"gb_per_s\":%.4f,\"iops\":%.1f,"
-                   "\"cpu_seconds\":%.4f,\"cpu_s_per_gb\":%.4f,\"fio_cpu_seconds\":%.4f,"
-                   "\"lat_p50_us\":%.1f,\"lat_p99_us\":%.1f,\"ok\":%s,\"error\":",
+        fprintf(f,
+                "%s{\"round\":%u,\"name\":\"%s\",\"path\":\"%s\",\"backend\":\"%s\","
+                "\"setup_flags\":%u,\"io_threads\":%u,\"bytes\":%llu,\"ios\":%llu,"
+                "\"errors\":%llu,\"seconds\":%.4f,\"gb_per_s\":%.4f,\"iops\":%.1f,"
+                "\"cpu_seconds\":%.4f,\"cpu_s_per_gb\":%.4f,\"fio_cpu_seconds\":%.4f,"
+                "\"lat_p50_us\":%.1f,\"lat_p99_us\":%.1f,\"ok\":%s,\"error\":",
                 i ? "," : "", runs[i].round, r->name, r->path, r->backend, r->setup_flags,
                 r->io_threads, (unsigned long long)r->bytes, (unsigned long long)r->ios,
                 (unsigned long long)r->errors, r->seconds, gbps(r), iops(r), r->cpu_seconds,
-                cpu_per_gb(r), r->fio_cpu_seconds, r->p50_us, r->p99_us,
-                r->ok ? "true" : "false");
+                cpu_per_gb(r), r->fio_cpu_seconds, r->p50_us, r->p99_us, r->ok ? "true" : "false");
         bench_json_string(f, r->error);
         fputc('}', f);
     }
@@ -278,8 +284,9 @@ static void print_json(const read_opts *o, const char *backend, unsigned repeat,
     for (size_t k = 0; k < 4; k++) {
         if (summary(runs, n, names[k], gbps) < 0)
             continue;
-        fprintf(f, "%s\"%s\":{\"gb_per_s\":%.4f,\"iops\":%.1f,\"cpu_s_per_gb\":%.4f,"
-                   "\"lat_p50_us\":%.1f,\"lat_p99_us\":%.1f}",
+        fprintf(f,
+                "%s\"%s\":{\"gb_per_s\":%.4f,\"iops\":%.1f,\"cpu_s_per_gb\":%.4f,"
+                "\"lat_p50_us\":%.1f,\"lat_p99_us\":%.1f}",
                 first ? "" : ",", names[k], summary(runs, n, names[k], gbps),
                 summary(runs, n, names[k], iops), summary(runs, n, names[k], cpu_per_gb),
                 summary(runs, n, names[k], p50), summary(runs, n, names[k], p99));
@@ -303,8 +310,8 @@ static void print_row(const run_rec *rec)
         printf("%-5u %-13s %-7s FAILED: %s\n", rec->round, r->name, r->path, r->error);
         return;
     }
-    printf("%-5u %-13s %-7s %7.3f %9.0f %9.3f %9.1f %9.1f\n", rec->round, r->name, r->path,
-           gbps(r), iops(r), cpu_per_gb(r), r->p50_us, r->p99_us);
+    printf("%-5u %-13s %-7s %7.3f %9.0f %9.3f %9.1f %9.1f\n", rec->round, r->name, r->path, gbps(r),
+           iops(r), cpu_per_gb(r), r->p50_us, r->p99_us);
 }
 
 static void print_ratio(const char *what, double v, const char *target)
@@ -327,9 +334,16 @@ static bool parse_u32(const char *s, uint32_t *out)
 
 int dsvk_bench_read(int argc, char **argv)
 {
-    read_opts o = {.files = 4, .file_size = 1ull << 30, .dir = "dsvk-bench-data",
-                   .bs = 64 << 10, .depth = 32, .direct = true, .random = true,
-                   .seconds = 5, .seed = 1, .fadvise = true};
+    read_opts o = {.files = 4,
+                   .file_size = 1ull << 30,
+                   .dir = "dsvk-bench-data",
+                   .bs = 64 << 10,
+                   .depth = 32,
+                   .direct = true,
+                   .random = true,
+                   .seconds = 5,
+                   .seed = 1,
+                   .fadvise = true};
     const char *backend = "both";
     bool fio = false, engine_only = false, json = false;
     uint32_t repeat = 1;
@@ -426,8 +440,7 @@ int dsvk_bench_read(int argc, char **argv)
     for (unsigned round = 0; round < repeat; round++) {
         for (int k = 0; k < 4; k++) {
             bool uring_side = k < 2, fio_run = k % 2 == 1;
-            if ((uring_side && !want_uring) || (!uring_side && !want_threads) ||
-                (fio_run && !fio))
+            if ((uring_side && !want_uring) || (!uring_side && !want_threads) || (fio_run && !fio))
                 continue;
             run_rec *rec = &runs[n++];
             rec->round = round;
@@ -459,8 +472,8 @@ int dsvk_bench_read(int argc, char **argv)
     if (json) {
         print_json(&o, backend, repeat, fio, engine_only, runs, n, ratios);
     } else {
-        printf("config: %u files x %llu MiB in %s, bs %u, depth %u, %s %s, %s per run\n",
-               o.files, (unsigned long long)(o.file_size >> 20), o.dir, o.bs, o.depth,
+        printf("config: %u files x %llu MiB in %s, bs %u, depth %u, %s %s, %s per run\n", o.files,
+               (unsigned long long)(o.file_size >> 20), o.dir, o.bs, o.depth,
                o.random ? "random" : "sequential", o.direct ? "O_DIRECT" : "buffered",
                o.seconds > 0 ? "time" : "bytes");
         printf("ratios (median over rounds):\n");

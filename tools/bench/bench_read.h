@@ -11,17 +11,17 @@ typedef struct read_opts {
     uint32_t files;
     uint64_t file_size;
     const char *dir;
-    char **paths;       /* the files, created by bench_read.c */
+    char **paths; /* the files, created by bench_read.c */
     uint32_t bs;
-    uint32_t depth;     /* requests in flight */
-    uint32_t queues;    /* dsvk queues the depth is spread over (public API path) */
-    uint32_t threads;   /* I/O threads: rings or pread threads; 0 = the backend's default */
+    uint32_t depth;   /* requests in flight */
+    uint32_t queues;  /* dsvk queues the depth is spread over (public API path) */
+    uint32_t threads; /* I/O threads: rings or pread threads; 0 = the backend's default */
     bool direct;
     bool random;
-    double seconds;     /* time-based, or ... */
-    uint64_t bytes;     /* ... this many bytes per run */
+    double seconds; /* time-based, or ... */
+    uint64_t bytes; /* ... this many bytes per run */
     uint64_t seed;
-    bool fadvise;       /* POSIX_FADV_RANDOM/SEQUENTIAL on the fds, as fio's fadvise_hint=1 */
+    bool fadvise; /* POSIX_FADV_RANDOM/SEQUENTIAL on the fds, as fio's fadvise_hint=1 */
 } read_opts;
 
 /* Opens a test file for buffered reads with the access hint --fadvise asks for. */
@@ -37,7 +37,7 @@ typedef struct read_result {
     uint64_t ios;
     uint64_t errors;
     double seconds;
-    double cpu_seconds;   /* getrusage: ours RUSAGE_SELF, fio's RUSAGE_CHILDREN */
+    double cpu_seconds;     /* getrusage: ours RUSAGE_SELF, fio's RUSAGE_CHILDREN */
     double fio_cpu_seconds; /* fio's own usr_cpu+sys_cpu times its runtime */
     double p50_us, p99_us;
     bool ok;

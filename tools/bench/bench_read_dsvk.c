@@ -89,13 +89,13 @@ void read_lat_finish(read_lat *lanes, size_t n_lanes, read_result *r)
 
 /* Ends a run: the deadline (or byte budget) check made before every refill. */
 typedef struct run_clock {
-    double deadline;           /* 0: byte budget */
-    uint64_t budget;           /* bytes to issue when byte-based */
+    double deadline; /* 0: byte budget */
+    uint64_t budget; /* bytes to issue when byte-based */
     _Atomic uint64_t issued;
     atomic_bool stop;
     pthread_mutex_t lock;
     pthread_cond_t drained;
-    uint32_t active;           /* lanes with reads in flight */
+    uint32_t active; /* lanes with reads in flight */
     double last_done;
 } run_clock;
 
@@ -118,9 +118,9 @@ static bool clock_may_issue(run_clock *c, uint32_t bs, double now)
 {
     if (atomic_load_explicit(&c->stop, memory_order_relaxed))
         return false;
-    bool go = c->deadline > 0 ? now < c->deadline
-                              : atomic_fetch_add_explicit(&c->issued, bs, memory_order_relaxed) <
-                                    c->budget;
+    bool go = c->deadline > 0
+                  ? now < c->deadline
+                  : atomic_fetch_add_explicit(&c->issued, bs, memory_order_relaxed) < c->budget;
     if (!go)
         atomic_store_explicit(&c->stop, true, memory_order_relaxed);
     return go;
@@ -157,8 +157,8 @@ static void fail(read_result *r, const char *fmt, const char *what)
 typedef struct api_lane {
     struct api_run *run;
     dsvk_queue *q;
-    uint8_t *bufs;      /* per_lane buffers of bs bytes, 4 KiB aligned */
-    double *issued_at;  /* per slot */
+    uint8_t *bufs;     /* per_lane buffers of bs bytes, 4 KiB aligned */
+    double *issued_at; /* per slot */
     uint32_t per_lane;
     uint32_t in_flight;
     read_picker pick;
@@ -252,8 +252,8 @@ void read_run_api(const read_opts *o, int backend, read_result *r)
         /* Opened here and adopted (public API) so that the same access hint fio gives the
          * kernel is on dsvk's fd too; the runtime gives none of its own. */
         int fd = read_open(o, i);
-        res = fd < 0 ? DSVK_E_FILE_NOT_OPEN
-                     : dsvk_file_adopt_fd(rt, fd, o->paths[i], &run.files[i]);
+        res =
+            fd < 0 ? DSVK_E_FILE_NOT_OPEN : dsvk_file_adopt_fd(rt, fd, o->paths[i], &run.files[i]);
         if (res != DSVK_OK) {
             if (fd >= 0)
                 close(fd);
@@ -273,8 +273,10 @@ void read_run_api(const read_opts *o, int backend, read_result *r)
         cap = cap < DSVK_QUEUE_MIN_CAPACITY ? DSVK_QUEUE_MIN_CAPACITY : cap;
         char name[32];
         snprintf(name, sizeof(name), "bench-read-%u", i);
-        dsvk_queue_desc d = {.source_type = DSVK_SOURCE_FILE, .capacity = (uint16_t)cap,
-                             .priority = DSVK_PRIORITY_NORMAL, .name = name};
+        dsvk_queue_desc d = {.source_type = DSVK_SOURCE_FILE,
+                             .capacity = (uint16_t)cap,
+                             .priority = DSVK_PRIORITY_NORMAL,
+                             .name = name};
         if (!l->issued_at || !l->bufs || dsvk_queue_create(rt, &d, &l->q) != DSVK_OK) {
             fail(r, "%s", "cannot create the queues");
             goto out;
@@ -332,8 +334,7 @@ void read_run_api(const read_opts *o, int backend, read_result *r)
         dsvk_error_record rec;
         dsvk_queue_retrieve_error_record(run.lanes[0].q, &rec);
         snprintf(r->error, sizeof(r->error), "%llu reads failed (first: %s, %.160s)",
-                 (unsigned long long)r->errors, dsvk_result_string(rec.result),
-                 rec.file_name);
+                 (unsigned long long)r->errors, dsvk_result_string(rec.result), rec.file_name);
     }
 
 out:
@@ -405,8 +406,10 @@ static void engine_done(dsvk_io_op *op)
 void read_run_engine(const read_opts *o, int backend, read_result *r)
 {
     snprintf(r->path, sizeof(r->path), "engine");
-    dsvk_io_config cfg = {.backend = (dsvk_io_backend)backend, .threads = o->threads,
-                          .depth = o->depth, .direct_io = o->direct};
+    dsvk_io_config cfg = {.backend = (dsvk_io_backend)backend,
+                          .threads = o->threads,
+                          .depth = o->depth,
+                          .direct_io = o->direct};
     engine_run run = {.o = o};
     atomic_init(&run.cursor, 0);
     char reason[256];
@@ -450,8 +453,12 @@ void read_run_engine(const read_opts *o, int backend, read_result *r)
         engine_slot *s = &run.slots[i];
         s->run = &run;
         s->pick = (read_picker){.rng = o->seed * 7919 + i + 1, .cursor = &run.cursor};
-        s->op = (dsvk_io_op){.align = 4096, .len = o->bs, .dst = bufs + (size_t)i * o->bs,
-                             .priority = 1, .done = engine_done, .user = s};
+        s->op = (dsvk_io_op){.align = 4096,
+                             .len = o->bs,
+                             .dst = bufs + (size_t)i * o->bs,
+                             .priority = 1,
+                             .done = engine_done,
+                             .user = s};
         if (!clock_may_issue(&run.clock, o->bs, t0)) {
             clock_lane_done(&run.clock, t0);
             continue;

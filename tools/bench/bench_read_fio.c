@@ -214,8 +214,8 @@ void read_run_fio(const read_opts *o, const char *engine, read_result *r)
             strcat(names, ":");
         strcat(names, o->paths[i]);
     }
-    char a_rw[32], a_bs[48], a_depth[48], a_engine[48], a_direct[32],
-        a_jobs[48], a_limit[64], a_limit2[48], a_seed[48], a_fadvise[32];
+    char a_rw[32], a_bs[48], a_depth[48], a_engine[48], a_direct[32], a_jobs[48], a_limit[64],
+        a_limit2[48], a_seed[48], a_fadvise[32];
     char *file_arg = malloc(names_len + 16);
     if (!file_arg) {
         free(names);
@@ -236,14 +236,28 @@ void read_run_fio(const read_opts *o, const char *engine, read_result *r)
                  (unsigned long long)(o->seconds * 1000));
         snprintf(a_limit2, sizeof(a_limit2), "--time_based=1");
     } else {
-        snprintf(a_limit, sizeof(a_limit), "--io_size=%llu",
-                 (unsigned long long)(o->bytes / jobs));
+        snprintf(a_limit, sizeof(a_limit), "--io_size=%llu", (unsigned long long)(o->bytes / jobs));
         snprintf(a_limit2, sizeof(a_limit2), "--time_based=0");
     }
-    char *argv[] = {"fio", "--name=dsvk-bench-read", file_arg, a_rw, a_bs, a_depth, a_engine,
-                    a_direct, a_jobs, a_limit, a_limit2, a_seed, a_fadvise, "--group_reporting=1",
-                    "--lat_percentiles=1", "--invalidate=1", "--norandommap=1",
-                    "--output-format=json", NULL};
+    char *argv[] = {"fio",
+                    "--name=dsvk-bench-read",
+                    file_arg,
+                    a_rw,
+                    a_bs,
+                    a_depth,
+                    a_engine,
+                    a_direct,
+                    a_jobs,
+                    a_limit,
+                    a_limit2,
+                    a_seed,
+                    a_fadvise,
+                    "--group_reporting=1",
+                    "--lat_percentiles=1",
+                    "--invalidate=1",
+                    "--norandommap=1",
+                    "--output-format=json",
+                    NULL};
 
     read_drop_cache(o);
     double cpu0 = children_cpu();
