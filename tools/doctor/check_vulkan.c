@@ -45,6 +45,7 @@ static struct {
     char layer_library[DOCTOR_PATH_MAX];
     bool loader_messages;          /* the loader reported to our debug messenger */
     char layer_error[DOCTOR_TEXT_MAX / 2]; /* the loader's complaint about the layer */
+    char driver_error[DOCTOR_TEXT_MAX / 2]; /* its first other error (a driver that fails) */
     bool disable_set;
     const char *decoder_setting;
 } vk;
@@ -232,8 +233,11 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL loader_message(
             snprintf(vk.layer_library, sizeof(vk.layer_library), "%.*s",
                      (int)(close - open - 1), open + 1);
     } else if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT &&
-               (strstr(m, LAYER_NAME) || strstr(m, LAYER_LIBRARY)) && !vk.layer_error[0]) {
-        snprintf(vk.layer_error, sizeof(vk.layer_error), "%s", m);
+               (strstr(m, LAYER_NAME) || strstr(m, LAYER_LIBRARY))) {
+        if (!vk.layer_error[0])
+            snprintf(vk.layer_error, sizeof(vk.layer_error), "%s", m);
+    } else if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT && !vk.driver_error[0]) {
+        snprintf(vk.driver_error, sizeof(vk.driver_error), "%s", m);
     }
     return VK_FALSE;
 }
@@ -358,9 +362,10 @@ static void report_devices(doctor *d)
         return;
     }
     if (vk.n_dev == 0) {
-        char why[512] = "";
+        char why[DOCTOR_TEXT_MAX / 2 + 64] = "";
         if (!vk.instance_ok)
-            snprintf(why, sizeof(why), " (vkCreateInstance returned %d)", vk.instance_result);
+            snprintf(why, sizeof(why), " (vkCreateInstance returned %d%s%s)", vk.instance_result,
+                     vk.driver_error[0] ? "; the loader says: " : "", vk.driver_error);
         char fix[1024];
         snprintf(fix, sizeof(fix),
                  "Install your GPU's Vulkan driver (Mesa: mesa-vulkan-drivers; NVIDIA: the "
@@ -452,6 +457,7 @@ void json_vulkan(json_writer *w, const doctor *d)
     jw_bool(w, "loader", vk.loader);
     jw_string(w, "loader_error", vk.loader ? NULL : vk.loader_error);
     jw_bool(w, "instance_created", vk.instance_ok);
+    jw_string(w, "driver_error", vk.driver_error[0] ? vk.driver_error : NULL);
     jw_string(w, "decoder_setting", vk.decoder_setting);
     jw_array_begin(w, "devices");
     for (uint32_t i = 0; i < vk.n_dev; i++) {
