@@ -217,7 +217,12 @@ size_t enc_compress_tile(struct enc_tile_ctx *ctx, const uint8_t *in, uint32_t n
         else
             count = enc_parse_lazy(ctx->hc, in, n, lv->depth, lv->nice, ctx->items);
         nblocks = enc_split_items(&ctx->split, ctx->items, count, lv->split_chunk, ctx->starts);
-        plan_blocks(ctx, count, ctx->starts, nblocks);
+        for (size_t b = 0; b < nblocks; b++) {
+            struct enc_block_plan *p = &ctx->blocks[b];
+            p->first = ctx->starts[b];
+            p->last = b + 1 < nblocks ? ctx->starts[b + 1] : (uint32_t)count;
+            enc_split_block(&ctx->split, b, &p->hist, &p->in_start, &p->in_end);
+        }
     }
     nblocks = merge_blocks(ctx, nblocks);
     return write_tile(ctx, in, n, out, nblocks);
