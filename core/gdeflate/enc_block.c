@@ -185,15 +185,15 @@ static inline void put_litlen(struct enc_bitwriter *bw, const struct enc_codes *
 static void write_dynamic_header(struct enc_bitwriter *bw, const struct enc_codes *c)
 {
     enc_bw_put(bw, 0,
-               (c->num_litlen - 257) | ((c->num_dist - 1) << 5) | ((c->num_precode - 4) << 10),
-               14);
+               (c->num_litlen - 257) | ((c->num_dist - 1) << 5) | ((c->num_precode - 4) << 10), 14);
     /* Precode length i goes to lane i (at most 19 lanes). */
     for (unsigned i = 0; i < c->num_precode; i++)
         enc_bw_put(bw, i, c->precode_len[enc_precode_order[i]], 3);
     /* Code-length symbols round-robin from lane 0, each with its extra bits. */
     for (unsigned i = 0; i < c->num_rle; i++) {
         unsigned sym = c->rle_sym[i];
-        enc_bw_put(bw, i % ENC_LANES, c->precode_code[sym] | (c->rle_extra[i] << c->precode_len[sym]),
+        enc_bw_put(bw, i % ENC_LANES,
+                   c->precode_code[sym] | (c->rle_extra[i] << c->precode_len[sym]),
                    c->precode_len[sym] + rle_extra_bits[sym]);
     }
 }

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+/* clang-format off */
 static const struct enc_level levels[13] = {
     [1] = {ENC_GREEDY_FAST, 2, 8, 0, 8192},
     [2] = {ENC_GREEDY, 6, 10, 0, 8192},
@@ -17,6 +18,7 @@ static const struct enc_level levels[13] = {
     [11] = {ENC_NEAR_OPTIMAL, 60, 80, 3, 2048},
     [12] = {ENC_NEAR_OPTIMAL, 100, 133, 4, 2048},
 };
+/* clang-format on */
 
 const struct enc_level *enc_level_params(int level)
 {

@@ -133,7 +133,8 @@ size_t enc_optimal_lazy(const struct enc_optimal *o, const uint8_t *in, uint32_t
         /* Defer to the next position while it offers a clearly longer match. */
         while (len && pos + 1 < end) {
             unsigned dist2 = 0, len2 = longest_cached(o, pos + 1, end, &dist2);
-            if (!len2 || 4 * (int)len2 - (int)enc_log2(dist2) <= 4 * (int)len - (int)enc_log2(dist) + 2)
+            if (!len2 ||
+                4 * (int)len2 - (int)enc_log2(dist2) <= 4 * (int)len - (int)enc_log2(dist) + 2)
                 break;
             items[count++] = (struct enc_item){0, in[pos]};
             pos++;

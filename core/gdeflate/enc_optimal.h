@@ -51,7 +51,7 @@ void enc_optimal_set_costs(struct enc_optimal *o, const struct enc_histogram *h)
 /* A lazy parse of [start, end) from the cached matches: the statistics of the first cost
  * model (a greedy one makes literals look too rare, and the model then avoids them). */
 size_t enc_optimal_lazy(const struct enc_optimal *o, const uint8_t *in, uint32_t start,
-                          uint32_t end, struct enc_item *items);
+                        uint32_t end, struct enc_item *items);
 
 /* Minimum-cost parse of [start, end) under the current costs; returns the item count. */
 size_t enc_optimal_parse(struct enc_optimal *o, const uint8_t *in, uint32_t start, uint32_t end,

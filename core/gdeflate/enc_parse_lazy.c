@@ -14,8 +14,8 @@ static int better_next(unsigned len, unsigned dist, unsigned len2, unsigned dist
     return gain > 2;
 }
 
-static unsigned find(struct mf_hc *mf, const uint8_t *in, uint32_t n, uint32_t pos,
-                     unsigned depth, unsigned nice, unsigned *dist)
+static unsigned find(struct mf_hc *mf, const uint8_t *in, uint32_t n, uint32_t pos, unsigned depth,
+                     unsigned nice, unsigned *dist)
 {
     unsigned len = mf_hc_find(mf, in, n, pos, depth, nice, dist);
     return (len == ENC_MIN_MATCH && *dist > ENC_FAR_LEN3_DIST) ? 0 : len;

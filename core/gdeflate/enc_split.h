@@ -20,15 +20,16 @@
 
 struct enc_split {
     uint32_t prefix[ENC_SPLIT_MAX_CHUNKS + 1][ENC_SPLIT_SYMS]; /* symbol counts before chunk k */
-    uint64_t extra[ENC_SPLIT_MAX_CHUNKS + 1];       /* extra bits before chunk k */
-    uint64_t fixed[ENC_SPLIT_MAX_CHUNKS + 1];       /* fixed-code bits before chunk k */
-    uint32_t bytes[ENC_SPLIT_MAX_CHUNKS + 1];       /* input offset of chunk k */
-    uint32_t item_at[ENC_SPLIT_MAX_CHUNKS + 1];     /* first item of chunk k */
-    uint16_t used[ENC_SPLIT_SYMS];                  /* symbols the tile uses, ascending */
+    uint64_t extra[ENC_SPLIT_MAX_CHUNKS + 1];                  /* extra bits before chunk k */
+    uint64_t fixed[ENC_SPLIT_MAX_CHUNKS + 1];                  /* fixed-code bits before chunk k */
+    uint32_t bytes[ENC_SPLIT_MAX_CHUNKS + 1];                  /* input offset of chunk k */
+    uint32_t item_at[ENC_SPLIT_MAX_CHUNKS + 1];                /* first item of chunk k */
+    uint16_t used[ENC_SPLIT_SYMS]; /* symbols the tile uses, ascending */
     unsigned num_used;
     double best[ENC_SPLIT_MAX_CHUNKS + 1];
     unsigned from[ENC_SPLIT_MAX_CHUNKS + 1];
-    unsigned cuts[ENC_SPLIT_MAX_CHUNKS + 1]; /* result: block b is fine chunks [cuts[b], cuts[b+1]) */
+    unsigned
+        cuts[ENC_SPLIT_MAX_CHUNKS + 1]; /* result: block b is fine chunks [cuts[b], cuts[b+1]) */
 };
 
 /*

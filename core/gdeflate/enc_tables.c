@@ -1,7 +1,7 @@
 /* Constant tables of the GDeflate encoder (RFC 1951 §3.2.5 plus the Deflate64 distances). */
 #include "enc_tables.h"
 
-const uint16_t enc_len_base[28] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23,
+const uint16_t enc_len_base[28] = {3,  4,  5,  6,  7,  8,  9,  10, 11, 13,  15,  17,  19,  23,
                                    27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227};
 const uint8_t enc_len_extra[28] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2,
                                    2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5};

@@ -22,9 +22,9 @@ struct enc_block_plan {
 
 struct enc_tile_ctx {
     const struct enc_level *level;
-    struct mf_ht *ht;         /* level 1 */
-    struct mf_hc *hc;         /* other greedy and lazy levels */
-    struct enc_optimal *opt;  /* near-optimal levels */
+    struct mf_ht *ht;        /* level 1 */
+    struct mf_hc *hc;        /* other greedy and lazy levels */
+    struct enc_optimal *opt; /* near-optimal levels */
     struct enc_split split;
     struct enc_item items[ENC_TILE_MAX];
     struct enc_item reparsed[ENC_TILE_MAX];

@@ -28,7 +28,7 @@ void enc_check_stream(const uint8_t *stream, size_t size, const uint8_t *in, siz
     assert_int_equal(stream[1], 0xFB);
     assert_int_equal(stream[2] | (stream[3] << 8), num_tiles);
     uint32_t bits = le32(stream + 4);
-    assert_int_equal(bits & 3, 1);                  /* tileSizeIdx: 64 KiB */
+    assert_int_equal(bits & 3, 1);                     /* tileSizeIdx: 64 KiB */
     assert_int_equal((bits >> 2) & 0x3FFFF, n % tile); /* lastTileSize, 0 for a full tile */
     assert_int_equal(bits >> 20, 0);
 
@@ -59,8 +59,7 @@ void enc_check_stream(const uint8_t *stream, size_t size, const uint8_t *in, siz
         dsvk_result r = dsvk_gdeflate_inspect_tile(stream + offset, tsize, out, want, &rep);
         if (r != DSVK_OK)
             fail_msg("tile %u of %zu bytes: %s (input offset %u, output offset %u)", t, n,
-                     rep.error ? rep.error : "?", rep.error_input_offset,
-                     rep.error_output_offset);
+                     rep.error ? rep.error : "?", rep.error_input_offset, rep.error_output_offset);
         assert_int_equal(rep.bytes_read, tsize); /* consumed exactly, nothing more */
         assert_memory_equal(out, in + (size_t)t * tile, want);
     }
@@ -75,8 +74,7 @@ void enc_check_stream(const uint8_t *stream, size_t size, const uint8_t *in, siz
     free(dec);
 }
 
-uint8_t *enc_check_roundtrip(const uint8_t *in, size_t n, int level, uint32_t threads,
-                             size_t *size)
+uint8_t *enc_check_roundtrip(const uint8_t *in, size_t n, int level, uint32_t threads, size_t *size)
 {
     size_t cap = dsvk_gdeflate_compress_bound(n);
     uint8_t *out = malloc(cap + GUARD);

@@ -100,7 +100,8 @@ static void fill_texture(uint8_t *buf, size_t n, uint64_t seed)
     const unsigned width = 256;
     for (size_t i = 0; i < n; i++) {
         size_t px = i / 4;
-        unsigned x = (unsigned)(px % width), y = (unsigned)(px / width) % 256, c = (unsigned)(i % 4);
+        unsigned x = (unsigned)(px % width), y = (unsigned)(px / width) % 256,
+                 c = (unsigned)(i % 4);
         uint64_t r = next_random(&seed);
         unsigned value;
         if (c == 3)

@@ -35,7 +35,8 @@ static void bad_arguments_are_rejected(void **state)
         assert_int_equal(dsvk_gdeflate_compress(in, 10, out, sizeof(out), &size, bad_levels[i], 1),
                          DSVK_E_INVALID_ARGUMENT);
     for (int level = 1; level <= 12; level++) {
-        assert_int_equal(dsvk_gdeflate_compress(in, 10, out, sizeof(out), &size, level, 1), DSVK_OK);
+        assert_int_equal(dsvk_gdeflate_compress(in, 10, out, sizeof(out), &size, level, 1),
+                         DSVK_OK);
         enc_check_stream(out, size, in, 10);
     }
 }

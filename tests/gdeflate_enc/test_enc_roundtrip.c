@@ -104,6 +104,7 @@ static void long_matches_and_distances(void **state)
 
 int main(void)
 {
+    /* clang-format off */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(level_1),  cmocka_unit_test(level_2),  cmocka_unit_test(level_3),
         cmocka_unit_test(level_4),  cmocka_unit_test(level_5),  cmocka_unit_test(level_6),
@@ -111,5 +112,6 @@ int main(void)
         cmocka_unit_test(level_10), cmocka_unit_test(level_11), cmocka_unit_test(level_12),
         cmocka_unit_test(long_matches_and_distances),
     };
+    /* clang-format on */
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -124,8 +124,8 @@ static void forced_streams_match_the_reference(void **state)
         uint8_t *ref = read_vector(e->name, suffix, &ref_n);
         uint8_t *stream = enc_check_roundtrip(raw, n, e->level, 1, &size);
         if (size != ref_n || memcmp(stream, ref, size) != 0)
-            fail_msg("%s at level %d differs from the reference stream (%zu vs %zu bytes)",
-                     e->name, e->level, size, ref_n);
+            fail_msg("%s at level %d differs from the reference stream (%zu vs %zu bytes)", e->name,
+                     e->level, size, ref_n);
         compared++;
         free(stream);
         free(ref);

@@ -39,6 +39,7 @@ typedef struct enc_opts {
     bool no_libdeflate;
 } enc_opts;
 
+/* clang-format off */
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -63,6 +64,7 @@ static void usage(FILE *f)
 "  input), ratio}], \"libdeflate\":[{level, mb_per_s, bytes_out}],\n"
 "  \"level1_vs_level9\":[{threads, speedup}] (when both levels ran)}\n");
 }
+/* clang-format on */
 
 static bool parse_list(const char *s, int *out, unsigned max, unsigned *count, int lo, int hi)
 {
@@ -130,8 +132,8 @@ static unsigned load_vectors(const char *dir, enc_input *inputs)
     fclose(f);
     for (unsigned i = 0; i < n; i++) {
         int len = snprintf(path, sizeof(path), "%s/%s.raw", dir, inputs[i].name);
-        inputs[i].data = len > 0 && (size_t)len < sizeof(path) ? read_file(path, &inputs[i].size)
-                                                                : NULL;
+        inputs[i].data =
+            len > 0 && (size_t)len < sizeof(path) ? read_file(path, &inputs[i].size) : NULL;
         if (!inputs[i].data) {
             fprintf(stderr, "dsvk-bench gdeflate-enc: cannot read %s\n", path);
             return 0;
@@ -145,8 +147,7 @@ static size_t size_and_check(const uint8_t *in, size_t n, int level)
 {
     size_t cap = dsvk_gdeflate_compress_bound(n), size = 0;
     uint8_t *out = malloc(cap), *back = malloc(n);
-    bool ok = out && back &&
-              dsvk_gdeflate_compress(in, n, out, cap, &size, level, 0) == DSVK_OK &&
+    bool ok = out && back && dsvk_gdeflate_compress(in, n, out, cap, &size, level, 0) == DSVK_OK &&
               dsvk_gdeflate_decompress(out, size, back, n, 0, NULL) == DSVK_OK &&
               memcmp(back, in, n) == 0;
     free(out);
@@ -155,8 +156,8 @@ static size_t size_and_check(const uint8_t *in, size_t n, int level)
 }
 
 /* Best seconds of `repeat` runs, each compressing in until min_seconds have passed. */
-static double time_dsvk(const uint8_t *in, size_t n, int level, uint32_t threads,
-                        const enc_opts *o, size_t *size)
+static double time_dsvk(const uint8_t *in, size_t n, int level, uint32_t threads, const enc_opts *o,
+                        size_t *size)
 {
     size_t cap = dsvk_gdeflate_compress_bound(n);
     uint8_t *out = malloc(cap);
@@ -279,8 +280,7 @@ int dsvk_bench_gdeflate_enc(int argc, char **argv)
             num_inputs++;
         }
     } else if ((num_inputs = load_vectors(o.vectors, inputs)) == 0) {
-        fprintf(stderr, "dsvk-bench gdeflate-enc: no vectors in %s (see --vectors)\n",
-                o.vectors);
+        fprintf(stderr, "dsvk-bench gdeflate-enc: no vectors in %s (see --vectors)\n", o.vectors);
         return 1;
     }
 
@@ -328,8 +328,8 @@ int dsvk_bench_gdeflate_enc(int argc, char **argv)
                 fprintf(out, "%-22s %9zu %5d %10zu %10zu %+7.2f%%%s\n", inputs[i].name,
                         inputs[i].size, level, size, ref, diff, size ? "" : "  ROUND TRIP FAILED");
             } else {
-                fprintf(out, "%-22s %9zu %5d %10zu %10s %8s%s\n", inputs[i].name,
-                        inputs[i].size, level, size, "-", "-", size ? "" : "  ROUND TRIP FAILED");
+                fprintf(out, "%-22s %9zu %5d %10zu %10s %8s%s\n", inputs[i].name, inputs[i].size,
+                        level, size, "-", "-", size ? "" : "  ROUND TRIP FAILED");
             }
             first = false;
         }
@@ -361,8 +361,8 @@ int dsvk_bench_gdeflate_enc(int argc, char **argv)
                         first ? "" : ",", o.levels[l], o.threads[t], size, s, mbps[l][t],
                         (double)size / (double)total);
             else
-                fprintf(out, "%5d %7u %10.1f %10zu %7.4f\n", o.levels[l], o.threads[t],
-                        mbps[l][t], size, (double)size / (double)total);
+                fprintf(out, "%5d %7u %10.1f %10zu %7.4f\n", o.levels[l], o.threads[t], mbps[l][t],
+                        size, (double)size / (double)total);
             first = false;
         }
     }
@@ -370,16 +370,16 @@ int dsvk_bench_gdeflate_enc(int argc, char **argv)
     if (o.json)
         fprintf(out, "],\"libdeflate\":[");
     else if (!o.no_libdeflate)
-        fprintf(out, "\nlibdeflate (DEFLATE, 64 KiB pieces, 1 thread)\n%5s %10s %10s\n",
-                "level", "MB/s", "bytes");
+        fprintf(out, "\nlibdeflate (DEFLATE, 64 KiB pieces, 1 thread)\n%5s %10s %10s\n", "level",
+                "MB/s", "bytes");
     first = true;
     for (unsigned l = 0; !o.no_libdeflate && l < o.num_levels; l++) {
         size_t size = 0;
         double s = time_libdeflate(all, total, o.levels[l], &o, &size);
         double rate = s > 0 ? (double)total / s / 1e6 : 0;
         if (o.json)
-            fprintf(out, "%s{\"level\":%d,\"mb_per_s\":%.2f,\"bytes_out\":%zu}",
-                    first ? "" : ",", o.levels[l], rate, size);
+            fprintf(out, "%s{\"level\":%d,\"mb_per_s\":%.2f,\"bytes_out\":%zu}", first ? "" : ",",
+                    o.levels[l], rate, size);
         else
             fprintf(out, "%5d %10.1f %10zu\n", o.levels[l], rate, size);
         first = false;
@@ -399,8 +399,7 @@ int dsvk_bench_gdeflate_enc(int argc, char **argv)
     for (unsigned t = 0; l1 >= 0 && l9 >= 0 && t < o.num_threads; t++) {
         double x = mbps[l9][t] > 0 ? mbps[l1][t] / mbps[l9][t] : 0;
         if (o.json)
-            fprintf(out, "%s{\"threads\":%u,\"speedup\":%.2f}", first ? "" : ",", o.threads[t],
-                    x);
+            fprintf(out, "%s{\"threads\":%u,\"speedup\":%.2f}", first ? "" : ",", o.threads[t], x);
         else
             fprintf(out, "%slevel 1 vs level 9, %u thread(s): %.2fx\n", first ? "\n" : "",
                     o.threads[t], x);
