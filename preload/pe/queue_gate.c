@@ -102,6 +102,14 @@ void pe_queue_release_held(pe_queue *q)
                         held.footprints[i]);
     }
     if (i < held.count) {
+        /* A Submit enqueued after this gate covers what came before it too: what was just
+         * released is submitted now, not when the gate opens. */
+        for (uint32_t k = i; k < held.count; k++) {
+            if (held.entries[k].kind == PE_ENTRY_SUBMIT) {
+                pe_queue_send(q, true);
+                break;
+            }
+        }
         /* Re-hold the rest, the armed gate first. */
         q->gated = true;
         uint32_t rest = held.count - i;
