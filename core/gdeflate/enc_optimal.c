@@ -53,7 +53,11 @@ void enc_optimal_find_matches(struct enc_optimal *o, const uint8_t *in, uint32_t
             pos++;
             continue;
         }
-        if (!room) { /* keep only the longest */
+        if (!room) { /* keep only the longest, while there is room for it */
+            if (top == o->cache_cap) {
+                pos++;
+                continue;
+            }
             o->cache[top] = m[count - 1];
             m = o->cache + top;
             count = 1;
