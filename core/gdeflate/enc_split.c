@@ -31,16 +31,6 @@ static unsigned fixed_litlen_len(unsigned s)
     return s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
 }
 
-/* Bits of the fixed code for one item (symbols only; extra bits are counted apart). */
-static unsigned fixed_item_bits(const struct enc_item *it)
-{
-    if (it->len == 0)
-        return fixed_litlen_len(it->val);
-    unsigned sym = it->len > ENC_MAX_SHORT_MATCH ? ENC_LONG_LEN_SYM
-                                                 : ENC_FIRST_LEN_SYM + enc_len_slot(it->len);
-    return fixed_litlen_len(sym) + 5;
-}
-
 /*
  * Estimated bits of the block of chunks [i, j): the entropy of its lit/len and distance
  * symbols, plus for the header a few bits per used symbol and one run code per gap of
@@ -82,10 +72,17 @@ static double segment_bits(const struct enc_split *s, unsigned i, unsigned j)
     return best < stored ? best : stored;
 }
 
-/* Closes chunk k at item `item`, input offset `bytes`, with the running totals. */
+/* Closes chunk k at item `item`, input offset `bytes`, with the running totals. The
+ * fixed-code size is linear in the counts, so it is taken from the totals here rather than
+ * per item (where the 8-or-9-bit literal test would be a coin flip on random data). */
 static void close_chunk(struct enc_split *s, unsigned k, const struct enc_histogram *h,
-                        uint64_t fixed, uint32_t bytes, uint32_t item)
+                        uint32_t bytes, uint32_t item)
 {
+    uint64_t fixed = 0;
+    for (unsigned sym = 0; sym < ENC_MAX_LITLEN_SYMS; sym++)
+        fixed += (uint64_t)h->litlen[sym] * fixed_litlen_len(sym);
+    for (unsigned sym = 0; sym < ENC_NUM_DIST_SYMS; sym++)
+        fixed += 5 * (uint64_t)h->dist[sym];
     memcpy(s->prefix[k], h->litlen, sizeof(uint32_t) * ENC_MAX_LITLEN_SYMS);
     memcpy(s->prefix[k] + ENC_MAX_LITLEN_SYMS, h->dist, sizeof(h->dist));
     s->extra[k] = h->extra_bits;
@@ -127,21 +124,19 @@ size_t enc_split_items(struct enc_split *s, const struct enc_item *items, size_t
     struct enc_histogram h;
     memset(&h, 0, sizeof(h));
     unsigned k = 0;
-    uint64_t fixed = 0;
     uint32_t bytes = 0, chunk_bytes = 0;
-    close_chunk(s, 0, &h, 0, 0, 0);
+    close_chunk(s, 0, &h, 0, 0);
     for (size_t i = 0; i < n; i++) {
         enc_histogram_add(&h, &items[i]);
-        fixed += fixed_item_bits(&items[i]);
         unsigned len = items[i].len ? items[i].len : 1;
         bytes += len;
         chunk_bytes += len;
         if (chunk_bytes >= fine && i + 1 < n && k + 1 < ENC_SPLIT_MAX_CHUNKS) {
-            close_chunk(s, ++k, &h, fixed, bytes, (uint32_t)(i + 1));
+            close_chunk(s, ++k, &h, bytes, (uint32_t)(i + 1));
             chunk_bytes = 0;
         }
     }
-    close_chunk(s, ++k, &h, fixed, bytes, (uint32_t)n);
+    close_chunk(s, ++k, &h, bytes, (uint32_t)n);
     if (k == 1) {
         starts[0] = 0;
         s->cuts[0] = 0;

@@ -17,7 +17,7 @@
 
 #define GDEFLATE_ID 4
 #define HEADER_BYTES 8
-#define MAX_THREADS 64
+#define MAX_THREADS 32 /* the reference uses up to 31 workers */
 
 struct enc_tile_result {
     uint8_t *data;
