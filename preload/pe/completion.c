@@ -60,7 +60,7 @@ static void deliver(const dsvk_wire_completion *c)
         pe_queue_notify_error(c->target);
         break;
     case DSVK_WIRE_DONE_CUSTOM_READY:
-        pe_custom_queue_notify();
+        pe_custom_queue_notify(c->value);
         break;
     default:
         pe_log_warn("unknown completion kind %u", c->kind);

@@ -5,8 +5,10 @@
  *
  * The event: manual-reset. The completion thread sets it when the shim reports that
  * requests wait (reported once per GetRequests, so it does not spin on a level-triggered
- * eventfd); GetRequests resets it before asking and sets it again when it returned as many
- * as the caller could take (there may be more).
+ * eventfd); GetRequests resets it before asking and sets it again when the shim says that
+ * requests still wait. A report the shim made before the latest GetRequests looked (its
+ * arm sequence is older) is stale and ignored, so the event is not left set on an empty
+ * queue.
  */
 #include <string.h>
 
@@ -17,6 +19,8 @@ typedef struct pe_custom_queue {
     LONG refs;
     HANDLE event;
     bool completion_ref;
+    CRITICAL_SECTION event_lock; /* orders event updates of GetRequests and notifications */
+    uint64_t arm_seq;            /* of the latest GetRequests */
 } pe_custom_queue;
 
 static SRWLOCK lock = SRWLOCK_INIT;
@@ -27,11 +31,15 @@ static pe_custom_queue *impl(IDStorageCustomDecompressionQueue1 *q)
     return (pe_custom_queue *)q;
 }
 
-void pe_custom_queue_notify(void)
+void pe_custom_queue_notify(uint64_t arm_seq)
 {
     AcquireSRWLockShared(&lock);
-    if (instance)
-        SetEvent(instance->event);
+    if (instance) {
+        EnterCriticalSection(&instance->event_lock);
+        if (arm_seq >= instance->arm_seq)
+            SetEvent(instance->event);
+        LeaveCriticalSection(&instance->event_lock);
+    }
     ReleaseSRWLockShared(&lock);
 }
 
@@ -67,6 +75,7 @@ static ULONG STDMETHODCALLTYPE custom_release(IDStorageCustomDecompressionQueue1
         if (q->completion_ref)
             pe_completion_release();
         CloseHandle(q->event);
+        DeleteCriticalSection(&q->event_lock);
         HeapFree(GetProcessHeap(), 0, q);
     }
     return (ULONG)r;
@@ -85,14 +94,19 @@ static HRESULT get_requests(pe_custom_queue *q, uint32_t select, UINT32 max,
     *count = 0;
     if (select == 0 || select > DSTORAGE_GET_REQUEST_FLAG_SELECT_ALL)
         return E_INVALIDARG;
+    /* Held across the call: a stale notification waits, then sees the new sequence. */
+    EnterCriticalSection(&q->event_lock);
     ResetEvent(q->event);
     uint32_t chunk_max = max < DSVK_WIRE_MAX_CUSTOM ? max : DSVK_WIRE_MAX_CUSTOM;
     dsvk_wire_custom_request *w =
         chunk_max ? HeapAlloc(GetProcessHeap(), 0, chunk_max * sizeof(*w)) : NULL;
-    if (chunk_max && !w)
+    if (chunk_max && !w) {
+        LeaveCriticalSection(&q->event_lock);
         return E_OUTOFMEMORY;
+    }
     HRESULT hr = S_OK;
     UINT32 total = 0;
+    bool more = false;
     while (total < max) {
         uint32_t want = max - total < chunk_max ? max - total : chunk_max;
         dsvk_wire_custom_get a = {.select = select, .max = want,
@@ -114,14 +128,17 @@ static HRESULT get_requests(pe_custom_queue *q, uint32_t select, UINT32 max,
             r->DstBuffer = (void *)(uintptr_t)w[i].dst;
         }
         total += a.count;
+        more = a.more != 0;
+        q->arm_seq = a.arm_seq;
         if (a.count < want)
             break;
     }
     if (w)
         HeapFree(GetProcessHeap(), 0, w);
     *count = total;
-    if (SUCCEEDED(hr) && max && total == max)
-        SetEvent(q->event); /* there may be more */
+    if (SUCCEEDED(hr) && more)
+        SetEvent(q->event);
+    LeaveCriticalSection(&q->event_lock);
     return hr;
 }
 
@@ -190,11 +207,14 @@ HRESULT pe_custom_queue_get(REFIID riid, void **ppv)
         if (q) {
             q->iface.lpVtbl = &custom_vtbl;
             q->refs = 1;
+            InitializeCriticalSection(&q->event_lock);
             q->event = CreateEventW(NULL, TRUE, FALSE, NULL);
         }
         if (!q || !q->event) {
-            if (q)
+            if (q) {
+                DeleteCriticalSection(&q->event_lock);
                 HeapFree(GetProcessHeap(), 0, q);
+            }
             ReleaseSRWLockExclusive(&lock);
             return E_OUTOFMEMORY;
         }

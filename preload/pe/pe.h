@@ -62,7 +62,7 @@ void pe_status_array_mark_pending(IDStorageStatusArray *array, UINT32 index);
 /* queue.c: completion-thread hooks. */
 void pe_queue_notify_error(uint64_t queue_id);
 /* custom_queue.c */
-void pe_custom_queue_notify(void);
+void pe_custom_queue_notify(uint64_t arm_seq);
 
 /* --- d3d12_dest.c: GPU destinations through vkd3d-proton's interop interface --- */
 typedef struct pe_device {

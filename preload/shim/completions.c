@@ -24,6 +24,7 @@ static uint32_t ring_cap, ring_head, ring_count;
 static int notify_fd = -1;
 static int custom_fd = -1;
 static bool custom_armed;
+static uint64_t custom_seq; /* bumped by every re-arm: a report older than a GET is stale */
 static bool woken;
 
 /* Lock held. */
@@ -92,15 +93,17 @@ void shim_completion_watch_custom(int fd)
     pthread_mutex_unlock(&lock);
 }
 
-void shim_completion_rearm_custom(void)
+uint64_t shim_completion_rearm_custom(void)
 {
     pthread_mutex_lock(&lock);
-    if (!custom_armed && custom_fd >= 0) {
+    uint64_t seq = ++custom_seq;
+    if (custom_fd >= 0) {
         custom_armed = true;
         if (ensure_notify_fd())
-            poke();
+            poke(); /* the waiting reader polls the custom fd again */
     }
     pthread_mutex_unlock(&lock);
+    return seq;
 }
 
 static int64_t now_ms(void)
@@ -158,7 +161,7 @@ uint32_t shim_completion_take(dsvk_wire_completion *out, uint32_t max)
             pthread_mutex_lock(&lock);
             if (custom_armed && custom_fd == cfd) {
                 custom_armed = false;
-                append(DSVK_WIRE_DONE_CUSTOM_READY, 0, 0);
+                append(DSVK_WIRE_DONE_CUSTOM_READY, 0, custom_seq);
             }
             pthread_mutex_unlock(&lock);
         }

@@ -1,4 +1,5 @@
 /* The custom decompression queue and the codec: direct calls into the core. */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,8 @@
 int32_t shim_op_custom_get(dsvk_wire_custom_get *a)
 {
     a->count = 0;
+    a->more = 0;
+    a->arm_seq = 0;
     dsvk_runtime *rt = shim_runtime();
     if (!rt)
         return DSVK_WIRE_E_NO_RUNTIME;
@@ -21,8 +24,11 @@ int32_t shim_op_custom_get(dsvk_wire_custom_get *a)
         return DSVK_WIRE_R_NO_MEMORY;
     uint32_t n = 0;
     dsvk_result r = core.dsvk_custom_get_requests(rt, (dsvk_custom_select)a->select, max, reqs, &n);
+    /* The core keeps its eventfd readable exactly while requests wait. */
+    struct pollfd pfd = {.fd = core.dsvk_custom_event_fd(rt), .events = POLLIN};
+    a->more = poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
     /* Whatever was taken, the PE side will look again when more arrive. */
-    shim_completion_rearm_custom();
+    a->arm_seq = shim_completion_rearm_custom();
     if (r != DSVK_OK) {
         free(reqs);
         return r;

@@ -86,7 +86,8 @@ uint32_t shim_completion_take(dsvk_wire_completion *out, uint32_t max);
 void shim_completion_wake(void);
 /* The custom decompression eventfd the wait also polls (edge-reported, re-armed by GET). */
 void shim_completion_watch_custom(int fd);
-void shim_completion_rearm_custom(void);
+/* Re-arms the report and returns its new sequence number (carried by CUSTOM_READY). */
+uint64_t shim_completion_rearm_custom(void);
 
 /* handles.c: typed, generation-checked handles for core objects. */
 typedef enum shim_handle_type {

@@ -377,7 +377,8 @@ typedef struct dsvk_wire_custom_get {
     uint32_t max;        /* <= DSVK_WIRE_MAX_CUSTOM */
     uint64_t requests;   /* PE address of max dsvk_wire_custom_request */
     uint32_t count;      /* reply */
-    uint32_t reserved;
+    uint32_t more;       /* reply: 1 when requests still wait (of any kind) */
+    uint64_t arm_seq;    /* reply: CUSTOM_READY completions older than this are stale */
 } dsvk_wire_custom_get;
 
 typedef struct dsvk_wire_custom_result {
@@ -408,7 +409,8 @@ enum {
     DSVK_WIRE_DONE_SIGNAL = 1,       /* target = ID3D12Fence*, value */
     DSVK_WIRE_DONE_EVENT = 2,        /* target = HANDLE */
     DSVK_WIRE_DONE_ERROR = 3,        /* target = pe_queue: a failure entered its record */
-    DSVK_WIRE_DONE_CUSTOM_READY = 4, /* custom decompression requests wait to be taken */
+    DSVK_WIRE_DONE_CUSTOM_READY = 4, /* custom decompression requests wait to be taken;
+                                        value = the arm sequence it was reported under */
 };
 
 typedef struct dsvk_wire_completion {
@@ -442,6 +444,7 @@ DSVK_WIRE_ASSERT_SIZE(dsvk_wire_entry, 8 + 136);
 DSVK_WIRE_ASSERT_SIZE(dsvk_wire_queue_batch, 32);
 DSVK_WIRE_ASSERT_SIZE(dsvk_wire_error_record, 24 + 136 + DSVK_WIRE_NAME_MAX + 1024 + 24);
 DSVK_WIRE_ASSERT_SIZE(dsvk_wire_custom_request, 48);
+DSVK_WIRE_ASSERT_SIZE(dsvk_wire_custom_get, 32);
 DSVK_WIRE_ASSERT_SIZE(dsvk_wire_custom_result, 16);
 DSVK_WIRE_ASSERT_SIZE(dsvk_wire_codec, 48);
 DSVK_WIRE_ASSERT_SIZE(dsvk_wire_completion, 24);

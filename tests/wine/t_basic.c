@@ -148,19 +148,19 @@ static void test_memory_to_memory(IDStorageFactory *f)
     IDStorageStatusArray *st = NULL;
     f->lpVtbl->CreateStatusArray(f, 2, NULL, &IID_IDStorageStatusArray, (void **)&st);
     REQUIRE(st != NULL, "status array");
-    enum { N = 200, SIZE = 5000 };
-    uint8_t *src = malloc(N * SIZE), *dst = calloc(N, SIZE);
-    wt_fill(src, N * SIZE, 77, 0);
+    enum { N = 200, ITEM_SIZE = 5000 };
+    uint8_t *src = malloc(N * ITEM_SIZE), *dst = calloc(N, ITEM_SIZE);
+    wt_fill(src, N * ITEM_SIZE, 77, 0);
     /* 200 entries through a 128-entry queue without Submit: auto-submit at half capacity
      * and a blocking enqueue keep it going. */
     for (int i = 0; i < N; i++) {
         DSTORAGE_REQUEST r = {0};
         r.Options.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY;
         r.Options.DestinationType = DSTORAGE_REQUEST_DESTINATION_MEMORY;
-        r.Source.Memory.Source = src + i * SIZE;
-        r.Source.Memory.Size = SIZE;
-        r.Destination.Memory.Buffer = dst + i * SIZE;
-        r.Destination.Memory.Size = SIZE;
+        r.Source.Memory.Source = src + i * ITEM_SIZE;
+        r.Source.Memory.Size = ITEM_SIZE;
+        r.Destination.Memory.Buffer = dst + i * ITEM_SIZE;
+        r.Destination.Memory.Size = ITEM_SIZE;
         q->lpVtbl->EnqueueRequest(q, &r);
     }
     DSTORAGE_QUEUE_INFO info;
@@ -176,7 +176,7 @@ static void test_memory_to_memory(IDStorageFactory *f)
     q->lpVtbl->Submit(q);
     CHECK(wt_wait_status(st, 0, 30000), "memory queue completes");
     CHECK_HR(st->lpVtbl->GetHResult(st, 0), S_OK);
-    CHECK(memcmp(src, dst, N * SIZE) == 0, "memory copied");
+    CHECK(memcmp(src, dst, N * ITEM_SIZE) == 0, "memory copied");
     q->lpVtbl->Query(q, &info);
     CHECK(info.EmptySlotCount == 127, "empty queue has capacity-1 empty slots: %u",
           info.EmptySlotCount);
