@@ -28,6 +28,8 @@ static dsvk_result file_new(dsvk_runtime *rt, int fd, const char *name, dsvk_fil
     struct stat st;
     if (fstat(fd, &st) == 0 && st.st_blksize > 4096 && (st.st_blksize & (st.st_blksize - 1)) == 0)
         f->align = (uint32_t)st.st_blksize;
+    /* Requests name exact ranges; readahead beyond them only costs bandwidth. */
+    posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
     if (rt->cfg.direct_io) {
         char proc[64];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);

@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "gpu/device.h"
 #include "internal.h"
 #include "stats.h"
 #include "stats_file.h"
@@ -50,6 +51,8 @@ dsvk_result dsvk_queue_create(dsvk_runtime *rt, const dsvk_queue_desc *desc, dsv
     q->desc.name = q->name;
     q->cap = desc->capacity;
     q->io_priority = io_priority_of(desc->priority);
+    if (desc->device)
+        dsvk_device_ref(desc->device);
     q->error_fd = -1;
     q->record.kind = DSVK_ENTRY_NONE;
     pthread_mutex_init(&q->lock, NULL);
@@ -558,6 +561,8 @@ void dsvk_queue_close(dsvk_queue *q)
     pthread_mutex_lock(&rt->lock);
     dsvk_list_remove(&q->link);
     pthread_mutex_unlock(&rt->lock);
+    if (q->desc.device)
+        dsvk_device_release(q->desc.device);
     if (q->error_fd >= 0)
         close(q->error_fd);
     pthread_mutex_destroy(&q->lock);

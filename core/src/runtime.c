@@ -5,6 +5,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "gpu/device.h"
 #include "internal.h"
 #include "stats.h"
 #include "stats_file.h"
@@ -118,6 +119,7 @@ void dsvk_runtime_destroy(dsvk_runtime *rt)
         dsvk_file_close(DSVK_CONTAINER(rt->files.next, dsvk_file, link));
     while (rt->arrays.next != &rt->arrays)
         dsvk_status_array_destroy(DSVK_CONTAINER(rt->arrays.next, dsvk_status_array, link));
+    dsvk_device_registry_forget_runtime(rt);
     dsvk_io_destroy(rt->io);
     dsvk_workers_stop(&rt->workers);
     if (rt->custom_fd >= 0)

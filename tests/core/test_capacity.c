@@ -48,10 +48,10 @@ static void test_autosubmit_at_half(void **state)
     assert_int_equal(dsvk_queue_create(rt, &d, &q), DSVK_OK);
     tu_signals sig;
     tu_signals_init(&sig);
-    static uint8_t src[64], dst[64];
+    static uint8_t src[64], dst[63][64];
     dsvk_queue_info info;
     for (unsigned i = 0; i < 63; i++) {
-        dsvk_request r = tu_memory_request(src, sizeof(src), dst);
+        dsvk_request r = tu_memory_request(src, sizeof(src), dst[i]);
         assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
     }
     dsvk_queue_query(q, &info);
@@ -98,20 +98,22 @@ static void test_enqueue_blocks_while_full(void **state)
     dsvk_queue_desc d = {.source_type = DSVK_SOURCE_MEMORY, .capacity = 128,
                          .priority = DSVK_PRIORITY_REALTIME};
     assert_int_equal(dsvk_queue_create(rt, &d, &q), DSVK_OK);
-    static uint8_t src[16], dst[16];
-    dsvk_request r = tu_memory_request(src, 16, dst);
+    static uint8_t src[16], dst[128][16];
+    dsvk_request r = tu_memory_request(src, 16, dst[0]);
     r.name = "hold";
     assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
     dsvk_queue_submit(q);
     hold_wait_held(&h, 1);
     r.name = "fill";
-    for (unsigned i = 1; i < 127; i++)
+    for (unsigned i = 1; i < 127; i++) {
+        r.destination.u.memory.data = dst[i];
         assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
+    }
     dsvk_queue_info info;
     dsvk_queue_query(q, &info);
     assert_int_equal(info.empty_slots, 0);
 
-    enqueuer en = {.q = q, .src = src, .dst = dst};
+    enqueuer en = {.q = q, .src = src, .dst = dst[127]};
     pthread_t t;
     pthread_create(&t, NULL, enqueue_one, &en);
     usleep(50000);

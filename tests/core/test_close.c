@@ -67,15 +67,17 @@ static void test_close_wakes_blocked_enqueue(void **state)
                          .priority = DSVK_PRIORITY_REALTIME};
     dsvk_queue *q;
     assert_int_equal(dsvk_queue_create(rt, &d, &q), DSVK_OK);
-    static uint8_t src[16], dst[16];
-    dsvk_request r = tu_memory_request(src, 16, dst);
+    static uint8_t src[16], dst[128][16];
+    dsvk_request r = tu_memory_request(src, 16, dst[0]);
     r.name = "hold";
     dsvk_queue_enqueue_request(q, &r);
     dsvk_queue_submit(q);
     hold_wait_held(&h, 1);
     r.name = NULL;
-    for (unsigned i = 1; i < 127; i++)
+    for (unsigned i = 1; i < 127; i++) {
+        r.destination.u.memory.data = dst[i];
         dsvk_queue_enqueue_request(q, &r);
+    }
     blocked b = {.q = q};
     pthread_t t;
     pthread_create(&t, NULL, blocked_enqueue, &b);

@@ -82,11 +82,11 @@ static void test_many_signals_in_order(void **state)
     tu_signals sig;
     tu_signals_init(&sig);
     enum { N = 2000 };
-    static uint8_t src[64 << 10], dst[64 << 10];
+    static uint8_t src[4096], dst[N][4096];
     tu_fill_random(src, sizeof(src), 7);
     for (unsigned i = 0; i < N; i++) {
         uint32_t size = (uint32_t)(1 + (i * 7919u) % sizeof(src));
-        dsvk_request r = tu_memory_request(src, size, dst);
+        dsvk_request r = tu_memory_request(src, size, dst[i]);
         assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
         tu_enqueue_signal(q, &sig, i + 1);
     }

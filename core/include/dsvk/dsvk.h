@@ -20,5 +20,6 @@
 #include <dsvk/queue.h>
 #include <dsvk/status.h>
 #include <dsvk/custom.h>
+#include <dsvk/process.h>
 
 #endif

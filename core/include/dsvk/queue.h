@@ -14,6 +14,11 @@
  * - Cancellation: when dsvk_queue_cancel() returns, no matching request will write its
  *   destination any more (dsvk's promise, stronger than DirectStorage's "best effort");
  *   status and signal entries still complete.
+ * - Callbacks (signals, errors) run on core threads, one at a time per queue, in order. They
+ *   may enqueue, submit and cancel, on any queue; they must not close the queue they are
+ *   called for, nor wait for its later entries to complete.
+ * - Requests to host memory must not overlap while both are in flight: the destination is
+ *   written by several threads.
  */
 #ifndef DSVK_QUEUE_H
 #define DSVK_QUEUE_H
