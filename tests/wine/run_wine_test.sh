@@ -4,18 +4,19 @@
 # dstorage.dll (the copy a game ships), which dsvk's builtin must replace.
 #
 #   run_wine_test.sh --prefix DIR --game DIR --exe PROGRAM.exe [--dummy DLL] [--shim SO]
-#                    [--timeout S] [--after CMD] [-- ARGS...]
+#                    [--timeout S] [--after CMD] [--expect-output REGEX] [-- ARGS...]
 #
 # --prefix   the WINEPREFIX; created once per build directory with wineboot -i (cached,
 #            serialized with flock so parallel tests share it)
 # --shim     libdsvk_preload.so to preload; without it the program runs without the shim
 # --after    a shell command run after the program succeeded, in the game folder (checks on
 #            files the program wrote)
+# --expect-output  an extended regex the program's output (stdout + stderr) must match
 # Wine is $DSVK_WINE, else wine64 / wine on PATH, else Debian's /usr/lib/wine/wine64.
 # Missing Wine is a failure, never a skip.
 set -eu
 
-prefix= game= exe= dummy= shim= timeout_s=120 after=
+prefix= game= exe= dummy= shim= timeout_s=120 after= expect=
 while [ $# -gt 0 ]; do
     case "$1" in
     --prefix) prefix=$2; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --shim) shim=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
     --after) after=$2; shift 2 ;;
+    --expect-output) expect=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "run_wine_test.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -68,20 +70,26 @@ cp "$exe" "$game/"
 [ -z "$dummy" ] || cp "$dummy" "$game/dstorage.dll"
 program="$game/$(basename "$exe")"
 
+log="$game.log"
 set +e
 if [ -n "$shim" ]; then
-    (cd "$game" && LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}" timeout -k 10 "$timeout_s" "$wine" "$program" "$@")
+    (cd "$game" && LD_PRELOAD="$shim${LD_PRELOAD:+:$LD_PRELOAD}" timeout -k 10 "$timeout_s" "$wine" "$program" "$@") >"$log" 2>&1
 else
-    (cd "$game" && timeout -k 10 "$timeout_s" "$wine" "$program" "$@")
+    (cd "$game" && timeout -k 10 "$timeout_s" "$wine" "$program" "$@") >"$log" 2>&1
 fi
 rc=$?
 set -e
+cat "$log"
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
     echo "FAIL: $(basename "$exe") timed out after ${timeout_s}s"
     exit 1
 fi
 if [ $rc -ne 0 ]; then
     echo "FAIL: $(basename "$exe") exited with $rc"
+    exit 1
+fi
+if [ -n "$expect" ] && ! grep -Eq "$expect" "$log"; then
+    echo "FAIL: the output does not match '$expect'"
     exit 1
 fi
 if [ -n "$after" ]; then

@@ -24,7 +24,7 @@ extern int wt_checks;
 
 /* Records one check; prints a FAIL line (with the printf-style message) when !ok. */
 bool wt_report(bool ok, const char *file, int line, const char *expr, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+    __attribute__((format(__MINGW_PRINTF_FORMAT, 5, 6)));
 
 #define CHECK(cond, ...) wt_report((cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
 
