@@ -74,7 +74,7 @@ ssize_t shim_serve_read(int fd, void *buf, size_t len);
 
 /* validate.c: PE pointers lie in the same address space; these catch the nonsensical. */
 bool shim_range_ok(uint64_t addr, uint64_t size);  /* size 0 allowed with any addr */
-bool shim_ptr_ok(uint64_t addr, uint64_t size);    /* non-null, range_ok, aligned to 4 */
+bool shim_ptr_ok(uint64_t addr, uint64_t size); /* + non-null, aligned to 4, mapped */
 /* Copies a NUL-terminated string of at most max-1 bytes from PE memory (validated);
  * false if the pointer is bad. addr 0 gives "". */
 bool shim_copy_string(uint64_t addr, char *out, size_t max);

@@ -1,12 +1,18 @@
 /*
  * Checks on addresses the PE side hands over. PE memory is directly addressable (one address
- * space), so the shim reads arguments in place; these checks reject what cannot be a user
- * address at all: null, the first 64 KiB (never mapped on Linux or Windows), anything at or
- * above the 47-bit user-space limit, and ranges that overflow. They do not prove the pages
- * are mapped (that would cost a syscall per request); a wrong pointer from the game faults
- * like it would in DirectStorage.
+ * space), so the shim reads arguments in place. Every address is checked for what cannot be
+ * a user address at all: null, the first 64 KiB (never mapped on Linux or Windows), anything
+ * at or above the 47-bit user-space limit, and ranges that overflow. Argument blocks and the
+ * arrays they point to (batches, footprints, custom request arrays: memory of our DLL, never
+ * the game's) are also checked to be mapped, with one mincore() per block, so a broken or
+ * mismatched PE side gets an error instead of crashing the process. The game's data buffers
+ * (request sources and destinations) get the range checks only: a syscall per request would
+ * cost too much, and a wrong pointer there faults as it would in DirectStorage.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "shim.h"
 
@@ -20,9 +26,32 @@ bool shim_range_ok(uint64_t addr, uint64_t size)
     return addr >= USER_MIN && addr < USER_END && size <= USER_END - addr;
 }
 
+/* mincore() fails with ENOMEM when a page of the range is not mapped. */
+static bool mapped(uint64_t addr, uint64_t size)
+{
+    static long page;
+    if (!page)
+        page = sysconf(_SC_PAGESIZE);
+    uint64_t p = (uint64_t)page;
+    uint64_t start = addr & ~(p - 1);
+    uint64_t end = (addr + size + p - 1) & ~(p - 1);
+    unsigned char vec[256];
+    while (start < end) {
+        uint64_t n = (end - start) / p;
+        if (n > sizeof(vec))
+            n = sizeof(vec);
+        if (mincore((void *)(uintptr_t)start, n * p, vec) != 0 && errno == ENOMEM)
+            return false;
+        start += n * p;
+    }
+    return true;
+}
+
 bool shim_ptr_ok(uint64_t addr, uint64_t size)
 {
-    return addr != 0 && (addr & 3) == 0 && shim_range_ok(addr, size ? size : 1);
+    if (size == 0)
+        size = 1;
+    return addr != 0 && (addr & 3) == 0 && shim_range_ok(addr, size) && mapped(addr, size);
 }
 
 bool shim_copy_string(uint64_t addr, char *out, size_t max)
