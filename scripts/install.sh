@@ -176,23 +176,24 @@ missing=0
 for part in "libdsvk.so|libdsvk\.so" "Vulkan layer|libVkLayer_dsvk\.so" \
   "layer manifest|implicit_layer\.d/[^/]*\.json" "preload shim|libdsvk_preload\.so" \
   "dstorage.dll|dstorage\.dll" "dsvk-run|bin/dsvk-run" "dsvk-doctor|bin/dsvk-doctor" \
-  "dsvk-pack|bin/dsvk-pack" "dsvk-bench|bin/dsvk-bench" "dsvk-demo|bin/dsvk-demo"; do
+  "dsvk-pack|bin/dsvk-pack" "dsvk-bench|bin/dsvk-bench" "dsvk-demo|bin/dsvk-demo" \
+  "demo Wine loader|dsvk/dsvk-demo-loader\.exe"; do
   name=${part%%|*}
   path=$(installed "$name" "${part#*|}")
   if [ -z "$path" ]; then
-    printf '  %-15s not built yet\n' "$name"
+    printf '  %-16s not built yet\n' "$name"
     missing=$((missing + 1))
     continue
   fi
   case $path in
   */bin/*)
     if [ -z "$destdir" ] && ! "$path" --help >/dev/null 2>&1; then
-      printf '  %-15s %s  (--help fails!)\n' "$name" "$path"
+      printf '  %-16s %s  (--help fails!)\n' "$name" "$path"
       continue
     fi
     ;;
   esac
-  printf '  %-15s %s\n' "$name" "$path"
+  printf '  %-16s %s\n' "$name" "$path"
 done
 say "file list: $prefix/$manifest_rel"
 [ "$missing" -eq 0 ] || say "$missing part(s) not built yet: they come with later versions of this checkout"
@@ -220,6 +221,7 @@ if [ "$run_demo" = 1 ]; then
   if [ -z "$demo" ]; then
     say "dsvk-demo is not built yet: no demo run"
   else
+    say "running dsvk-demo (its Wine path creates a Wine prefix in ~/.cache/dsvk the first time)"
     "$demo" || die "the demo failed: dsvk is installed but does not work here (see above; run dsvk-doctor)"
   fi
 fi

@@ -10,8 +10,8 @@ usage: scripts/uninstall.sh [--prefix DIR] [--quiet]
 
 Removes the dsvk install at DIR (default ~/.local): every file listed in
 DIR/share/dsvk/install-manifest.txt, the directories the install created (when empty),
-and the space-free links dsvk-run made to this install's shim. Other files, even in the
-same directories, stay.
+the space-free links dsvk-run made to this install's shim, and dsvk-demo's Wine prefix
+in ~/.cache/dsvk. Other files, even in the same directories, stay.
 EOF_USAGE
 }
 
@@ -79,6 +79,9 @@ for base in "$HOME/.local/share/dsvk/links" "${XDG_RUNTIME_DIR:-/nonexistent}/ds
   rmdir -- "$base" 2>/dev/null || true
 done
 rmdir -- "$HOME/.local/share/dsvk" 2>/dev/null || true
+
+# dsvk-demo's Wine prefix (made on its first Wine run; only dsvk-demo writes here).
+rm -rf -- "${XDG_CACHE_HOME:-$HOME/.cache}/dsvk"
 
 # A directory an install can have created: the prefix, below it, or on the way to the
 # layer directory.

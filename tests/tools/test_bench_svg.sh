@@ -53,7 +53,7 @@ t_contains "the error names the metric" "no records with a numeric 'iops'" "$t_o
 
 # A real demo run: its JSON (dsvk vs the plain load) and its stats file.
 t_status "dsvk-demo with a stats file" 0 env DSVK_STATS_FILE="$t_tmp/stats.jsonl" \
-  "$demo" --size 2M --json --dir "$t_tmp/assets"
+  "$demo" --size 2M --json --dir "$t_tmp/assets" --no-wine
 printf '%s\n' "$t_out" | grep '^{' >"$t_tmp/demo.json"
 t_status "bars from dsvk-demo JSON" 0 python3 "$svg_tool" bars "$t_tmp/demo.json" \
   --metric gbps -o "$t_tmp/e.svg"

@@ -25,6 +25,8 @@ typedef struct load_result {
     uint32_t io_threads, workers;
     const char *decode;        /* "cpu", "gpu-shader", "gpu-native", "none" */
     uint64_t p50_us, p99_us;
+    /* Wine path only */
+    char dll[260];             /* where Wine loaded dstorage.dll from */
 } load_result;
 
 /* Through the core's native API: a file queue, GDeflate requests to host memory, a status

@@ -28,7 +28,7 @@ typedef struct options {
     const char *dir;
     uint64_t size;
     uint64_t seed;
-    bool json, warm, corrupt, keep;
+    bool json, warm, corrupt, keep, no_wine;
 } options;
 
 typedef struct demo {
@@ -40,14 +40,19 @@ typedef struct demo {
     double generate_seconds;
     char corrupted[1024];
     load_result native, baseline;
-    bool wine_ready;
+    /* The Wine path: "ran", "failed" (could not run), "pending" (a part is missing),
+     * "skipped" (--no-wine). */
+    const char *wine_status;
     char wine_why[1024];
+    wine_path wine;
+    load_result wine_dstorage, wine_plain;
 } demo;
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: dsvk-demo [--dir DIR] [--size SIZE] [--json] [--warm] [--corrupt] [--keep]\n"
+            "                 [--no-wine]\n"
             "\n"
             "Builds a small game-like asset set (BC1/BC7 texture blocks, float meshes, JSON\n"
             "text, already-compressed media; a few dozen files, GDeflate level 9 except the\n"
@@ -67,11 +72,19 @@ static void usage(FILE *out)
             "               loading: the demo must report both and exit with status 1\n"
             "  --keep       keep the temporary folder\n"
             "  --seed N     another asset set (default 1)\n"
+            "  --no-wine    skip the Wine path\n"
+            "\n"
+            "The Wine path: when Wine, dsvk's shim and dstorage.dll, and the PE loader\n"
+            "(dsvk-demo-loader.exe) are installed, the same assets are loaded by a Windows\n"
+            "program through DirectStorage under Wine (the shim preloaded, as dsvk-run does),\n"
+            "and for comparison with plain Wine file reads (ReadFile) plus a DirectStorage\n"
+            "GDeflate codec on one thread. WINEPREFIX (default ~/.cache/dsvk/wineprefix,\n"
+            "created on first use), DSVK_WINE, DSVK_SHIM_PATH and DSVK_DEMO_LOADER choose\n"
+            "other ones. Without a part the Wine path is reported as pending.\n"
             "\n"
             "The DSVK_* variables apply (DSVK_IO, DSVK_WORKERS, DSVK_STATS, DSVK_STATS_FILE,\n"
-            "...). Exit status: 0 every asset arrived intact both ways, 1 otherwise, 2 usage.\n"
-            "The Wine path (the same load through dsvk's dstorage.dll under Wine) is reported\n"
-            "as pending until its PE loader exists.\n");
+            "...). Exit status: 0 every asset arrived intact every way that ran, 1 otherwise,\n"
+            "2 usage.\n");
 }
 
 static bool parse_size(const char *s, uint64_t *out)
@@ -116,6 +129,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->corrupt = true;
         } else if (!strcmp(a, "--keep")) {
             o->keep = true;
+        } else if (!strcmp(a, "--no-wine")) {
+            o->no_wine = true;
         } else if (!strcmp(a, "--dir") && has_value) {
             o->dir = argv[++i];
         } else if (!strcmp(a, "--size") && has_value) {
@@ -204,6 +219,61 @@ static void describe_checks(const demo *d, const load_result *r, char *out, size
         snprintf(out, n, "%zu of %zu match", r->assets_ok, d->set.count);
 }
 
+static bool wine_ran(const demo *d)
+{
+    return !strcmp(d->wine_status, "ran");
+}
+
+/* Everything that ran delivered every asset intact; a Wine path that could not run although
+ * all its parts are there counts as a failure. */
+static bool demo_ok(const demo *d)
+{
+    bool wine_ok = wine_ran(d) ? load_ok(d, &d->wine_dstorage) && load_ok(d, &d->wine_plain)
+                               : strcmp(d->wine_status, "failed") != 0;
+    return load_ok(d, &d->native) && load_ok(d, &d->baseline) && wine_ok;
+}
+
+static void print_wine(const demo *d)
+{
+    printf("\n  Wine path (the same assets loaded by a Windows program under Wine): %s\n",
+           d->wine_status);
+    if (!wine_ran(d)) {
+        if (d->wine_why[0])
+            printf("    %s\n", d->wine_why);
+        return;
+    }
+    const load_result *n = &d->wine_dstorage, *b = &d->wine_plain;
+    /* The game folder's own dstorage.dll answers 0x8badf00d: a load that ran means Wine took
+     * dsvk's builtin instead (Wine still names the file it found). */
+    printf("    %s; Wine used dsvk's dstorage.dll, not the game folder's own copy\n\n",
+           d->wine.version[0] ? d->wine.version : "Wine");
+    char cn[128], cb[128];
+    print_load_line("", "DirectStorage (dsvk)", "ReadFile + codec, 1 thread");
+    snprintf(cn, sizeof(cn), "%.3f s", n->seconds);
+    snprintf(cb, sizeof(cb), "%.3f s", b->seconds);
+    print_load_line("time", n->ran ? cn : "-", b->ran ? cb : "-");
+    snprintf(cn, sizeof(cn), "%.2f GB/s", gbps(n));
+    snprintf(cb, sizeof(cb), "%.2f GB/s", gbps(b));
+    print_load_line("throughput", n->ran ? cn : "-", b->ran ? cb : "-");
+    snprintf(cn, sizeof(cn), "%.3f s (%.1f cores)", n->cpu_seconds,
+             n->seconds > 0 ? n->cpu_seconds / n->seconds : 0);
+    snprintf(cb, sizeof(cb), "%.3f s (%.1f cores)", b->cpu_seconds,
+             b->seconds > 0 ? b->cpu_seconds / b->seconds : 0);
+    print_load_line("CPU time", n->ran && n->cpu_seconds >= 0 ? cn : "-",
+                    b->ran && b->cpu_seconds >= 0 ? cb : "-");
+    describe_checks(d, n, cn, sizeof(cn));
+    describe_checks(d, b, cb, sizeof(cb));
+    print_load_line("CRC32 checks", cn, cb);
+    if (n->error[0])
+        printf("    DirectStorage load failed: %s\n", n->error);
+    if (n->problems[0])
+        printf("    DirectStorage problems: %s\n", n->problems);
+    if (b->error[0])
+        printf("    plain load failed: %s\n", b->error);
+    if (b->problems[0])
+        printf("    plain problems: %s\n", b->problems);
+}
+
 static void print_text(const demo *d)
 {
     const asset_set *s = &d->set;
@@ -262,13 +332,10 @@ static void print_text(const demo *d)
     if (load_ok(d, n) && load_ok(d, b) && n->seconds > 0)
         printf("  dsvk loaded the set %.1fx as fast as the plain load, using %.1fx its CPU time.\n",
                b->seconds / n->seconds, b->cpu_seconds > 0 ? n->cpu_seconds / b->cpu_seconds : 0);
-    printf("  Wine path (the same load through dstorage.dll under Wine): %s\n",
-           d->wine_ready ? "ready" : "pending");
-    if (!d->wine_ready)
-        printf("    %s\n", d->wine_why);
+    print_wine(d);
     printf("\n  Result: %s\n",
-           load_ok(d, n) && load_ok(d, b) ? "every asset arrived intact both ways"
-                                          : "FAILED: assets were lost or damaged (see above)");
+           demo_ok(d) ? "every asset arrived intact, every way it was loaded"
+                      : "FAILED: assets were lost or damaged, or a load could not run (see above)");
 }
 
 static void json_load(json_writer *w, const char *key, const load_result *r, bool native)
@@ -278,7 +345,10 @@ static void json_load(json_writer *w, const char *key, const load_result *r, boo
     jw_string(w, "error", r->error[0] ? r->error : NULL);
     jw_double(w, "seconds", r->seconds);
     jw_double(w, "gbps", gbps(r));
-    jw_double(w, "cpu_seconds", r->cpu_seconds);
+    if (r->cpu_seconds >= 0)
+        jw_double(w, "cpu_seconds", r->cpu_seconds);
+    else
+        jw_null(w, "cpu_seconds"); /* not measured */
     jw_uint(w, "bytes_out", r->bytes_out);
     jw_uint(w, "bytes_in", r->bytes_in);
     jw_uint(w, "requests", r->requests);
@@ -321,12 +391,46 @@ static void print_json(const demo *d, bool ok)
     jw_double(&w, "speedup",
               d->native.seconds > 0 ? d->baseline.seconds / d->native.seconds : 0);
     jw_object_begin(&w, "wine");
-    jw_bool(&w, "ran", d->wine_ready);
-    jw_string(&w, "status", d->wine_ready ? "ready" : "pending");
-    jw_string(&w, "reason", d->wine_ready ? NULL : d->wine_why);
+    jw_string(&w, "status", d->wine_status);
+    jw_bool(&w, "ran", wine_ran(d));
+    jw_string(&w, "reason", d->wine_why[0] ? d->wine_why : NULL);
+    jw_string(&w, "wine", d->wine.version[0] ? d->wine.version : NULL);
+    if (wine_ran(d)) {
+        json_load(&w, "dstorage", &d->wine_dstorage, false);
+        json_load(&w, "plain", &d->wine_plain, false);
+        jw_string(&w, "dll", d->wine_dstorage.dll[0] ? d->wine_dstorage.dll : NULL);
+        jw_string(&w, "plain_method",
+                  "ReadFile of each file + IDStorageCompressionCodec (1 thread), under Wine");
+    }
     jw_object_end(&w);
     jw_object_end(&w);
     jw_finish(&w);
+}
+
+static void run_wine_path(demo *d)
+{
+    if (d->opt.no_wine) {
+        d->wine_status = "skipped";
+        return;
+    }
+    if (!wine_path_find(&d->wine, d->wine_why, sizeof(d->wine_why))) {
+        d->wine_status = "pending";
+        return;
+    }
+    /* The loader reads the manifest itself: it needs an absolute folder. */
+    char *dir = realpath(d->dir, NULL);
+    if (!d->opt.warm)
+        load_evict(d->dir, &d->set);
+    wine_path_load(&d->wine, "dstorage", dir ? dir : d->dir, &d->wine_dstorage);
+    if (!d->opt.warm)
+        load_evict(d->dir, &d->set);
+    wine_path_load(&d->wine, "plain", dir ? dir : d->dir, &d->wine_plain);
+    free(dir);
+    bool ran = d->wine_dstorage.ran && d->wine_plain.ran;
+    d->wine_status = ran ? "ran" : "failed";
+    if (!ran)
+        snprintf(d->wine_why, sizeof(d->wine_why), "%s",
+                 d->wine_dstorage.error[0] ? d->wine_dstorage.error : d->wine_plain.error);
 }
 
 int main(int argc, char **argv)
@@ -362,9 +466,9 @@ int main(int argc, char **argv)
     }
     load_native(d.dir, &d.set, !d.opt.warm, &d.native);
     load_baseline(d.dir, &d.set, !d.opt.warm, &d.baseline);
-    d.wine_ready = wine_path_ready(d.wine_why, sizeof(d.wine_why));
+    run_wine_path(&d);
 
-    bool ok = load_ok(&d, &d.native) && load_ok(&d, &d.baseline);
+    bool ok = demo_ok(&d);
     if (d.opt.json)
         print_json(&d, ok);
     else
