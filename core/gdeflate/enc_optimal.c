@@ -191,13 +191,19 @@ size_t enc_optimal_parse(struct enc_optimal *o, const uint8_t *in, uint32_t star
                     break;
                 uint32_t dc = c->dist[enc_dist_slot(m->dist)];
                 unsigned top = len < ENC_MAX_SHORT_MATCH ? len : ENC_MAX_SHORT_MATCH;
+                /* The cheapest length of this distance, selected without branches (which
+                 * way each comparison goes is unpredictable). */
+                uint32_t range_best = UINT32_MAX;
+                unsigned range_len = 0;
                 for (unsigned l = prev + 1; l <= top; l++) {
-                    uint32_t cc = c->len[l] + dc + cost[i + l];
-                    if (cc < best) {
-                        best = cc;
-                        best_len = l;
-                        best_dist = m->dist;
-                    }
+                    uint32_t v = c->len[l] + cost[i + l];
+                    range_len = v < range_best ? l : range_len;
+                    range_best = v < range_best ? v : range_best;
+                }
+                if (range_len && range_best + dc < best) {
+                    best = range_best + dc;
+                    best_len = range_len;
+                    best_dist = m->dist;
                 }
                 if (len > ENC_MAX_SHORT_MATCH) {
                     uint32_t cc = c->long_len + dc + cost[i + len];
