@@ -8,15 +8,45 @@
  * to a scratch file) and the shim of *this* process answers whether that file is its
  * channel and, if not, which file is. No answer at all means no shim in this process.
  *
- * Every call is one WriteFile of a dsvk_wire_header with an explicit offset (an OVERLAPPED
- * on the synchronous handle): Wine then makes exactly one pwrite(), which the shim serves.
- * The completion thread reads through a second handle, so a blocked read never sits in
- * front of a call on the same file object.
+ * Every call is one write of a dsvk_wire_header with an explicit offset on the synchronous
+ * handle: Wine then makes exactly one pwrite(), which the shim serves. The write is
+ * ntdll's NtWriteFile with no event, APC or completion value, not kernel32's WriteFile:
+ * WriteFile with an OVERLAPPED passes it as a completion value, and Wine 8.0 then posts a
+ * completion to the server (a round trip, ~140 us here) on every call. The completion
+ * thread reads through a second handle, so a blocked read never sits in front of a call on
+ * the same file object.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include <winternl.h>
+
 #include "pe.h"
+
+typedef NTSTATUS(NTAPI *nt_io_fn)(HANDLE file, HANDLE event, void *apc, void *apc_context,
+                                   IO_STATUS_BLOCK *io, void *buffer, ULONG length,
+                                   LARGE_INTEGER *offset, ULONG *key);
+static nt_io_fn nt_write_file, nt_read_file;
+
+static bool resolve_nt_io(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    if (!ntdll)
+        return false;
+    nt_write_file = (nt_io_fn)(void *)GetProcAddress(ntdll, "NtWriteFile");
+    nt_read_file = (nt_io_fn)(void *)GetProcAddress(ntdll, "NtReadFile");
+    return nt_write_file && nt_read_file;
+}
+
+/* One pwrite()/pread() at offset 0; the byte count, or -1. */
+static LONG_PTR channel_io(nt_io_fn fn, HANDLE file, void *buf, ULONG len)
+{
+    IO_STATUS_BLOCK io;
+    LARGE_INTEGER offset;
+    offset.QuadPart = 0;
+    NTSTATUS st = fn(file, NULL, NULL, NULL, &io, buf, len, &offset, NULL);
+    return st >= 0 ? (LONG_PTR)io.Information : -1;
+}
 
 typedef char *(CDECL *unix_name_fn)(LPCWSTR dos);
 typedef WCHAR *(CDECL *dos_name_fn)(LPCSTR unix_path);
@@ -61,11 +91,8 @@ static int32_t call_on(HANDLE file, uint32_t opcode, void *args, uint32_t size, 
 {
     dsvk_wire_header h;
     init_header(&h, opcode, args, size);
-    OVERLAPPED ov;
-    memset(&ov, 0, sizeof(ov)); /* Offset 0: one pwrite() at a fixed offset */
-    DWORD written = 0;
-    if (!WriteFile(file, &h, sizeof(h), &written, &ov)) {
-        pe_log_error("channel write failed (error %lu)", GetLastError());
+    if (channel_io(nt_write_file, file, &h, sizeof(h)) < 0) {
+        pe_log_error("channel write failed");
         return DSVK_WIRE_S_UNANSWERED;
     }
     if (version)
@@ -94,16 +121,14 @@ int32_t pe_read_completions(dsvk_wire_completion *out, uint32_t max)
     if (max > DSVK_WIRE_MAX_COMPLETIONS)
         max = DSVK_WIRE_MAX_COMPLETIONS;
     init_header(&buf.h, DSVK_WIRE_OP_COMPLETIONS, NULL, 0);
-    OVERLAPPED ov;
-    memset(&ov, 0, sizeof(ov));
-    DWORD got = 0;
-    DWORD size = (DWORD)(sizeof(buf.h) + max * sizeof(dsvk_wire_completion));
-    if (!ReadFile(read_handle, &buf, size, &got, &ov) || got < sizeof(buf.h))
+    ULONG size = (ULONG)(sizeof(buf.h) + max * sizeof(dsvk_wire_completion));
+    LONG_PTR got = channel_io(nt_read_file, read_handle, &buf, size);
+    if (got < (LONG_PTR)sizeof(buf.h))
         return -1;
     if (buf.h.status < 0 || buf.h.status == DSVK_WIRE_S_UNANSWERED)
         return -1;
     uint32_t n = (uint32_t)buf.h.status;
-    if (n > max || got < sizeof(buf.h) + n * sizeof(dsvk_wire_completion))
+    if (n > max || (size_t)got < sizeof(buf.h) + n * sizeof(dsvk_wire_completion))
         return -1;
     memcpy(out, buf.records, n * sizeof(dsvk_wire_completion));
     return (int32_t)n;
@@ -139,6 +164,8 @@ static HRESULT fail(const char *why)
 
 static HRESULT open_locked(void)
 {
+    if (!resolve_nt_io())
+        return fail("ntdll has no NtWriteFile/NtReadFile");
     if (!kernel32_export("wine_get_unix_file_name") || !kernel32_export("wine_get_dos_file_name"))
         return fail("kernel32 has no wine_get_unix_file_name: this dstorage.dll only runs "
                     "under Wine/Proton");
