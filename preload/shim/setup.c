@@ -9,8 +9,10 @@
  * - The channel is <dir>/channel-<pid>, mode 0600, where <dir> is $XDG_RUNTIME_DIR/dsvk or
  *   /tmp/dsvk-<uid> (created 0700; refused unless it is ours and private). Its path is
  *   exported as DSVK_CHANNEL. A Wine loader re-executes itself with the same pid: the second
- *   image reuses the file. The file is unlinked at exit by the process that created it;
- *   files of processes that died without exiting are removed by the next constructor.
+ *   image reuses the file. Wine ends a process with _exit(), so destructors do not run
+ *   in Wine processes: files of processes that are gone are removed by the next
+ *   constructor (a scan of the private directory). The destructor still removes the
+ *   file when a process does exit() (DSVK_PRELOAD_FORCE'd native programs, tests).
  *
  * DISABLE_DSVK=1 keeps the shim inert in every process.
  */
@@ -178,7 +180,7 @@ __attribute__((constructor)) static void shim_init(void)
 }
 
 /* Only the process that created the channel removes it: a forked child that exit()s must
- * not take its parent's channel away. */
+ * not take its parent's channel away. (Wine processes leave through _exit(): see above.) */
 __attribute__((destructor)) static void shim_fini(void)
 {
     if (shim_active && channel_owner == getpid())
