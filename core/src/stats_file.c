@@ -30,7 +30,7 @@ struct dsvk_stats_file {
     int fd;
     pthread_t thread;
     pthread_mutex_t lock;
-    pthread_cond_t wake; /* CLOCK_MONOTONIC */
+    pthread_cond_t wake;         /* CLOCK_MONOTONIC */
     pthread_mutex_t sample_lock; /* one sample or closing queue's line at a time */
     bool stop;
     uint64_t last_ns;
@@ -103,8 +103,7 @@ static bool went_backwards(const dsvk_queue_stats *now, const dsvk_queue_stats *
 }
 
 static void format_line(dsvk_stats_file *s, const dsvk_queue *q, const dsvk_queue_stats *now,
-                        const dsvk_queue_stats *then, double interval_s, double wall,
-                        bool final)
+                        const dsvk_queue_stats *then, double interval_s, double wall, bool final)
 {
     dsvk_queue_stats delta = {0};
     for (unsigned i = 0; i < DSVK_LATENCY_BUCKETS; i++)
@@ -133,8 +132,7 @@ static void format_line(dsvk_stats_file *s, const dsvk_queue *q, const dsvk_queu
         (unsigned long long)now->requests_completed, (unsigned long long)now->bytes_written,
         (unsigned long long)now->requests_cancelled, (unsigned long long)now->requests_failed,
         dsvk_stats_decode_path_name(now->decode_path),
-        s->rt->io_info.backend == DSVK_IO_URING ? "io_uring" : "threads",
-        final ? "true" : "false");
+        s->rt->io_info.backend == DSVK_IO_URING ? "io_uring" : "threads", final ? "true" : "false");
     if (n > 0)
         append(s, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }

@@ -58,7 +58,7 @@ t_json "without its PE loader the Wine path is pending" "$json" \
 
 t_status "the kept set is reused" 0 "$demo" --size 4M --dir "$assets" --no-wine
 t_contains "reuse is reported" "reused from an earlier run" "$t_out"
-t_contains "text report: the verdict" "every asset arrived intact both ways" "$t_out"
+t_contains "text report: the verdict" "every asset arrived intact, every way it was loaded" "$t_out"
 t_contains "text report: the comparison" "plain read() + 1-thread decode" "$t_out"
 
 demo_json "thread pool with a stats file" 0 env DSVK_IO=threads \

@@ -23,7 +23,7 @@ export VK_DRIVER_FILES=$lvp VK_ICD_FILENAMES=$lvp
 
 t_status "install" 0 bash "$src/scripts/install.sh" --from-build "$build" --prefix "$prefix" --no-demo
 for part in "Vulkan layer" "layer manifest" "preload shim" "dstorage.dll" "demo Wine loader"; do
-  if grep -Eq "^  $part +$prefix/" <<<"$t_out"; then
+  if grep -Eq "^  $part +/" <<<"$t_out"; then
     t_ok "$part is installed"
   else
     t_fail "$part is not installed: $t_out"

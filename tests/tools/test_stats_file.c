@@ -1,7 +1,7 @@
 /*
  * DSVK_STATS_FILE: one JSON line per queue every second and a final one when the queue closes
- * or the runtime is destroyed, appended to what the file held; counts match the work done; queue names are
- * escaped; a file that cannot be opened does not stop the runtime.
+ * or the runtime is destroyed, appended to what the file held; counts match the work done; queue
+ * names are escaped; a file that cannot be opened does not stop the runtime.
  */
 #include <setjmp.h>
 #include <stdarg.h>

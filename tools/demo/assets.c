@@ -185,9 +185,8 @@ static void gen_text(uint64_t seed, uint8_t *out, uint64_t size)
                          id, words[h % n_words], words[(h >> 8) % n_words], id % 10000,
                          (unsigned)(h >> 16) % 10, (unsigned)(h >> 20) % 8, 1.0, 0.5, 0.25,
                          words[(h >> 24) % n_words], words[(h >> 32) % n_words],
-                         (double)((h >> 40) % 100000) / 100.0,
-                         (double)((h >> 20) % 10000) / 100.0, (double)(h % 100000) / 100.0,
-                         (h >> 63) ? "true" : "false");
+                         (double)((h >> 40) % 100000) / 100.0, (double)((h >> 20) % 10000) / 100.0,
+                         (double)(h % 100000) / 100.0, (h >> 63) ? "true" : "false");
         uint64_t len = (uint64_t)n < size - at ? (uint64_t)n : size - at;
         memcpy(out + at, line, len);
         at += len;

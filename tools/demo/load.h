@@ -10,23 +10,23 @@
 
 typedef struct load_result {
     bool ran;
-    char error[512];           /* why the load could not run at all */
-    double seconds;            /* wall time from the first open to the last byte */
-    double cpu_seconds;        /* user + system time of the process over the same span */
-    uint64_t bytes_out;        /* uncompressed bytes delivered */
-    uint64_t bytes_in;         /* bytes read from files */
-    size_t assets_ok;          /* delivered and CRC32 matches */
-    size_t requests_failed;    /* reported failed by the loader */
+    char error[512];        /* why the load could not run at all */
+    double seconds;         /* wall time from the first open to the last byte */
+    double cpu_seconds;     /* user + system time of the process then; < 0: not measured */
+    uint64_t bytes_out;     /* uncompressed bytes delivered */
+    uint64_t bytes_in;      /* bytes read from files */
+    size_t assets_ok;       /* delivered and CRC32 matches */
+    size_t requests_failed; /* reported failed by the loader */
     size_t checksum_mismatches;
-    char problems[2048];       /* "path: what", for the report */
+    char problems[2048]; /* "path: what", for the report */
     /* dsvk only */
     uint64_t requests;
     char io_backend[16];
     uint32_t io_threads, workers;
-    const char *decode;        /* "cpu", "gpu-shader", "gpu-native", "none" */
+    const char *decode; /* "cpu", "gpu-shader", "gpu-native", "none" */
     uint64_t p50_us, p99_us;
     /* Wine path only */
-    char dll[260];             /* where Wine loaded dstorage.dll from */
+    char dll[260]; /* where Wine loaded dstorage.dll from */
 } load_result;
 
 /* Through the core's native API: a file queue, GDeflate requests to host memory, a status

@@ -68,8 +68,7 @@ void load_free_destinations(const asset_set *set, uint8_t **bufs)
 void load_note_problem(load_result *r, const char *path, const char *what)
 {
     size_t len = strlen(r->problems);
-    snprintf(r->problems + len, sizeof(r->problems) - len, "%s%s: %s", len ? "; " : "", path,
-             what);
+    snprintf(r->problems + len, sizeof(r->problems) - len, "%s%s: %s", len ? "; " : "", path, what);
 }
 
 void load_verify(const asset_set *set, uint8_t **bufs, const bool *failed, load_result *r)

@@ -73,8 +73,8 @@ static bool start(native_objects *o, const asset_set *set, load_result *r)
     size_t entries = 2 * set->count + 2;
     dsvk_queue_desc qd = {
         .source_type = DSVK_SOURCE_FILE,
-        .capacity = (uint16_t)(entries < DSVK_QUEUE_MIN_CAPACITY ? DSVK_QUEUE_MIN_CAPACITY
-                                                                 : entries),
+        .capacity =
+            (uint16_t)(entries < DSVK_QUEUE_MIN_CAPACITY ? DSVK_QUEUE_MIN_CAPACITY : entries),
         .priority = DSVK_PRIORITY_NORMAL,
         .name = "dsvk-demo",
     };
@@ -126,7 +126,8 @@ void load_native(const char *dir, const asset_set *set, bool evict, load_result 
         }
         dsvk_request req = {
             .source = {.type = DSVK_SOURCE_FILE,
-                       .u.file = {.file = o.files[i], .offset = 0,
+                       .u.file = {.file = o.files[i],
+                                  .offset = 0,
                                   .size = (uint32_t)a->stored_size}},
             .destination = {.type = DSVK_DEST_MEMORY,
                             .u.memory = {.data = bufs[i], .size = (uint32_t)a->size}},

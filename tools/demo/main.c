@@ -96,9 +96,21 @@ static bool parse_size(const char *s, uint64_t *out)
         return false;
     double mult = 1;
     switch (*end) {
-    case 'k': case 'K': mult = 1024.0; end++; break;
-    case 'm': case 'M': mult = 1048576.0; end++; break;
-    case 'g': case 'G': mult = 1073741824.0; end++; break;
+    case 'k':
+    case 'K':
+        mult = 1024.0;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mult = 1048576.0;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mult = 1073741824.0;
+        end++;
+        break;
     default: break;
     }
     if (*end == 'i' || *end == 'B')
@@ -293,7 +305,7 @@ static void print_text(const demo *d)
     if (d->corrupted[0])
         printf("            corrupted on purpose: %s\n", d->corrupted);
     printf("  page cache %s\n\n", d->opt.warm ? "warm (--warm: files may be in memory)"
-                                             : "evicted before each load (reads hit the disk)");
+                                              : "evicted before each load (reads hit the disk)");
 
     const load_result *n = &d->native, *b = &d->baseline;
     char cn[128], cb[128];
@@ -388,8 +400,7 @@ static void print_json(const demo *d, bool ok)
     json_load(&w, "dsvk", &d->native, true);
     json_load(&w, "baseline", &d->baseline, false);
     jw_string(&w, "baseline_method", "read() of each file + dsvk GDeflate decoder on 1 thread");
-    jw_double(&w, "speedup",
-              d->native.seconds > 0 ? d->baseline.seconds / d->native.seconds : 0);
+    jw_double(&w, "speedup", d->native.seconds > 0 ? d->baseline.seconds / d->native.seconds : 0);
     jw_object_begin(&w, "wine");
     jw_string(&w, "status", d->wine_status);
     jw_bool(&w, "ran", wine_ran(d));

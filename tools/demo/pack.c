@@ -53,8 +53,7 @@ bool pack_load(const char *dir, uint64_t total, uint64_t seed, asset_set *set)
         unsigned long long size, stored;
         unsigned crc;
         asset a = {0};
-        if (sscanf(line, "%31s %u %llu %llu %x %63s", kind, &gd, &size, &stored, &crc, rel) !=
-                6 ||
+        if (sscanf(line, "%31s %u %llu %llu %x %63s", kind, &gd, &size, &stored, &crc, rel) != 6 ||
             !kind_from_name(kind, &a.kind) || n >= planned.count) {
             ok = false;
             break;
@@ -189,8 +188,7 @@ bool pack_create(const char *dir, asset_set *set, char *err, size_t err_len)
     for (size_t i = 0; i < set->count; i++) {
         const asset *a = &set->assets[i];
         fprintf(f, "%s %u %llu %llu %08x %s\n", asset_kind_name(a->kind), a->gdeflate ? 1u : 0u,
-                (unsigned long long)a->size, (unsigned long long)a->stored_size, a->crc32,
-                a->path);
+                (unsigned long long)a->size, (unsigned long long)a->stored_size, a->crc32, a->path);
     }
     if (fclose(f) != 0 || rename(tmp_path, manifest_path) != 0) {
         snprintf(err, err_len, "cannot write %s: %s", manifest_path, strerror(errno));

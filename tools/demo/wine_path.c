@@ -77,7 +77,8 @@ static bool find_wine(char *out, size_t n)
     return found;
 }
 
-/* The environment of a Wine run: ours, with these changes. */
+/* The environment of a Wine run: ours, with these changes. With the shim, dsvk-run is told
+ * which one to preload (DSVK_SHIM_PATH) and puts it into LD_PRELOAD itself. */
 static char **wine_environment(const wine_path *w, bool with_shim)
 {
     size_t n = 0;
@@ -87,32 +88,26 @@ static char **wine_environment(const wine_path *w, bool with_shim)
     if (!env)
         return NULL;
     size_t k = 0;
-    const char *old_preload = getenv("LD_PRELOAD");
     const char *overrides = getenv("WINEDLLOVERRIDES");
     for (size_t i = 0; i < n; i++) {
         const char *e = environ[i];
-        if (!strncmp(e, "LD_PRELOAD=", 11) || !strncmp(e, "WINEPREFIX=", 11) ||
-            !strncmp(e, "WINEDEBUG=", 10) || !strncmp(e, "DISPLAY=", 8) ||
-            !strncmp(e, "WAYLAND_DISPLAY=", 16) || !strncmp(e, "DSVK=", 5))
+        if (!strncmp(e, "WINEPREFIX=", 11) || !strncmp(e, "WINEDEBUG=", 10) ||
+            !strncmp(e, "DISPLAY=", 8) || !strncmp(e, "WAYLAND_DISPLAY=", 16) ||
+            !strncmp(e, "DSVK_SHIM_PATH=", 15))
             continue;
         env[k++] = (char *)e;
     }
-    static char preload[8192], prefix[4200];
+    static char shim[4200], prefix[4200];
     snprintf(prefix, sizeof(prefix), "WINEPREFIX=%s", w->prefix);
     env[k++] = prefix;
     env[k++] = "WINEDEBUG=-all";
-    env[k++] = "DSVK=1";
-    /* Keep Wine from offering to install Mono and Gecko into a fresh prefix. */
+    /* Keep Wine from offering to install Mono and Gecko into a fresh prefix, and its menu
+     * builder from adding menu entries and file associations to the user's desktop. */
     if (!overrides)
-        env[k++] = "WINEDLLOVERRIDES=mscoree,mshtml=";
+        env[k++] = "WINEDLLOVERRIDES=mscoree,mshtml=;winemenubuilder.exe=d";
     if (with_shim) {
-        snprintf(preload, sizeof(preload), "LD_PRELOAD=%s%s%s",
-                 old_preload && *old_preload ? old_preload : "",
-                 old_preload && *old_preload ? ":" : "", w->shim);
-        env[k++] = preload;
-    } else if (old_preload) {
-        snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", old_preload);
-        env[k++] = preload;
+        snprintf(shim, sizeof(shim), "DSVK_SHIM_PATH=%s", w->shim);
+        env[k++] = shim;
     }
     env[k] = NULL;
     return env;
@@ -130,8 +125,8 @@ static double process_cpu(pid_t pid)
     stat[n] = 0;
     const char *after = strrchr(stat, ')');
     unsigned long long utime, stime;
-    if (!after || sscanf(after + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                         &utime, &stime) != 2)
+    if (!after || sscanf(after + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+                         &stime) != 2)
         return -1;
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -313,7 +308,9 @@ void wine_path_load(const wine_path *w, const char *mode, const char *dir, load_
         snprintf(r->error, sizeof(r->error), "out of memory");
         return;
     }
-    char *argv[] = {(char *)w->wine, exe, (char *)mode, (char *)dir, NULL};
+    /* As a player runs a game: dsvk-run wine game.exe (it preloads the shim, through a
+     * space-free link when the install's path has spaces). */
+    char *argv[] = {(char *)w->run, (char *)w->wine, exe, (char *)mode, (char *)dir, NULL};
     static char out[16384];
     cpu_marks marks = {-1, -1};
     int rc = run(argv, env, LOAD_TIMEOUT_S, out, sizeof(out), &marks);
@@ -382,6 +379,14 @@ bool wine_path_find(wine_path *w, char *why, size_t n)
             add(why, n, "dsvk's dstorage.dll is not next to the shim");
     }
 
+    /* dsvk-run: next to dsvk-demo once installed, tools/run/ in the build tree. */
+    char installed_run[PATH_MAX + 16], tree_run[PATH_MAX + 32];
+    snprintf(installed_run, sizeof(installed_run), "%s/dsvk-run", exe);
+    snprintf(tree_run, sizeof(tree_run), "%s/../run/dsvk-run", exe);
+    const char *runs[] = {installed_run, tree_run, NULL};
+    if (!first_file(runs, w->run, sizeof(w->run)))
+        add(why, n, "dsvk-run is not installed next to dsvk-demo");
+
     char installed_loader[PATH_MAX + 64], tree_loader[PATH_MAX + 64];
     snprintf(installed_loader, sizeof(installed_loader), "%s/%s/dsvk/dsvk-demo-loader.exe", exe,
              DSVK_LIBDIR_FROM_BINDIR);
@@ -390,8 +395,9 @@ bool wine_path_find(wine_path *w, char *why, size_t n)
     const char *loaders[] = {env_loader && *env_loader ? env_loader : installed_loader,
                              env_loader && *env_loader ? "" : tree_loader, NULL};
     if (!first_file(loaders, w->loader, sizeof(w->loader))) {
-        add(why, n, "the PE demo loader (dsvk-demo-loader.exe) is not built: it needs "
-                    "mingw-w64 and the Wine bridge");
+        add(why, n,
+            "the PE demo loader (dsvk-demo-loader.exe) is not built: it needs "
+            "mingw-w64 and the Wine bridge");
     } else {
         snprintf(w->game_dll, sizeof(w->game_dll), "%s", w->loader);
         char *cut = strrchr(w->game_dll, '/');

@@ -12,12 +12,13 @@
 #include "load.h"
 
 typedef struct wine_path {
-    char wine[4096];    /* the wine loader */
-    char version[128];  /* "wine-8.0 (...)" */
-    char shim[4096];    /* libdsvk_preload.so */
-    char loader[4096];  /* dsvk-demo-loader.exe */
+    char wine[4096];     /* the wine loader */
+    char version[128];   /* "wine-8.0 (...)" */
+    char shim[4096];     /* libdsvk_preload.so */
+    char run[4200];      /* dsvk-run, which starts Wine with the shim preloaded */
+    char loader[4096];   /* dsvk-demo-loader.exe */
     char game_dll[4200]; /* the stand-in for a game's own dstorage.dll, next to the loader */
-    char prefix[4096];  /* WINEPREFIX */
+    char prefix[4096];   /* WINEPREFIX */
 } wine_path;
 
 /*

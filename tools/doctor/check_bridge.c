@@ -24,7 +24,7 @@
 typedef struct part {
     bool installed;
     char path[DOCTOR_PATH_MAX];
-    char version[64];  /* "" when the file carries no version tag */
+    char version[64]; /* "" when the file carries no version tag */
     char looked[DOCTOR_TEXT_MAX / 2];
 } part;
 
@@ -189,8 +189,8 @@ static void report(doctor *d)
         doctor_add(d, "dll", LEVEL_FAIL, true, install_fix,
                    "dsvk's dstorage.dll is not installed (looked for %s)", br.dll.looked);
     } else if (!br.dll_is_pe64) {
-        doctor_add(d, "dll", LEVEL_FAIL, true, install_fix,
-                   "%s is not a 64-bit PE DLL", br.dll.path);
+        doctor_add(d, "dll", LEVEL_FAIL, true, install_fix, "%s is not a 64-bit PE DLL",
+                   br.dll.path);
     } else if (!br.dll_builtin_marker) {
         doctor_add(d, "dll", LEVEL_FAIL, true, install_fix,
                    "%s lacks the \"Wine builtin DLL\" marker: Wine would prefer the game's own "
@@ -249,8 +249,9 @@ void json_bridge(json_writer *w, const doctor *d)
     json_part(w, "dll", &br.dll);
     jw_bool(w, "dll_pe64", br.dll_is_pe64);
     jw_bool(w, "dll_builtin_marker", br.dll_builtin_marker);
-    jw_bool(w, "versions_match", br.shim.version[0] && !strcmp(br.shim.version, br.dll.version) &&
-                                     !strcmp(br.shim.version, DSVK_VERSION_STRING));
+    jw_bool(w, "versions_match",
+            br.shim.version[0] && !strcmp(br.shim.version, br.dll.version) &&
+                !strcmp(br.shim.version, DSVK_VERSION_STRING));
     jw_array_begin(w, "interposed");
     for (size_t i = 0; i < d->n_interposed; i++)
         jw_string(w, NULL, d->interposed[i]);

@@ -17,10 +17,10 @@
 
 static struct {
     bool usable;
-    int err;            /* errno of io_uring_setup, 0 when usable */
-    long disabled;      /* kernel.io_uring_disabled, -1 when the file does not exist */
-    long group;         /* kernel.io_uring_group, -1 when absent */
-    long seccomp;       /* Seccomp: of /proc/self/status, -1 unknown */
+    int err;       /* errno of io_uring_setup, 0 when usable */
+    long disabled; /* kernel.io_uring_disabled, -1 when the file does not exist */
+    long group;    /* kernel.io_uring_group, -1 when absent */
+    long seccomp;  /* Seccomp: of /proc/self/status, -1 unknown */
     char reason[512];
     /* What the core chose. */
     bool runtime_ok;
@@ -120,8 +120,7 @@ static void probe_uring(void)
                  "io_uring_setup fails with ENOMEM: the locked-memory limit (ulimit -l) is "
                  "too small for a ring on this kernel");
         break;
-    default:
-        snprintf(io.reason, sizeof(io.reason), "io_uring_setup fails: %s", strerror(io.err));
+    default: snprintf(io.reason, sizeof(io.reason), "io_uring_setup fails: %s", strerror(io.err));
     }
 }
 
@@ -144,8 +143,7 @@ static void describe_flags(uint32_t flags, char *out, size_t n)
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (flags & names[i].bit)
-            snprintf(out + strlen(out), n - strlen(out), "%s%s", out[0] ? "|" : "",
-                     names[i].name);
+            snprintf(out + strlen(out), n - strlen(out), "%s%s", out[0] ? "|" : "", names[i].name);
     if (!out[0])
         snprintf(out, n, "none");
 }
@@ -207,12 +205,13 @@ void json_io(json_writer *w, const doctor *d)
     jw_object_begin(w, "io");
     jw_object_begin(w, "io_uring");
     jw_bool(w, "usable", io.usable);
-    jw_string(w, "errno", io.err ? (io.err == EPERM    ? "EPERM"
-                                    : io.err == ENOSYS ? "ENOSYS"
-                                    : io.err == EACCES ? "EACCES"
-                                    : io.err == ENOMEM ? "ENOMEM"
-                                                       : "other")
-                                 : NULL);
+    jw_string(w, "errno",
+              io.err ? (io.err == EPERM    ? "EPERM"
+                        : io.err == ENOSYS ? "ENOSYS"
+                        : io.err == EACCES ? "EACCES"
+                        : io.err == ENOMEM ? "ENOMEM"
+                                           : "other")
+                     : NULL);
     jw_string(w, "reason", io.reason);
     if (io.disabled >= 0)
         jw_int(w, "io_uring_disabled", io.disabled);

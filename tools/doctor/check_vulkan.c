@@ -26,7 +26,7 @@ typedef struct device_report {
     char uuid[40];
     bool has_uuid;
     bool nv_decompression, ext_decompression, compute, timeline;
-    const char *decoder;     /* "gpu-native", "gpu-shader" or "cpu" */
+    const char *decoder; /* "gpu-native", "gpu-shader" or "cpu" */
     char decoder_why[256];
 } device_report;
 
@@ -43,8 +43,8 @@ static struct {
     uint32_t layer_spec_version, layer_impl_version;
     bool layer_loaded;
     char layer_library[DOCTOR_PATH_MAX];
-    bool loader_messages;          /* the loader reported to our debug messenger */
-    char layer_error[DOCTOR_TEXT_MAX / 2]; /* the loader's complaint about the layer */
+    bool loader_messages;                   /* the loader reported to our debug messenger */
+    char layer_error[DOCTOR_TEXT_MAX / 2];  /* the loader's complaint about the layer */
     char driver_error[DOCTOR_TEXT_MAX / 2]; /* its first other error (a driver that fails) */
     bool disable_set;
     const char *decoder_setting;
@@ -230,8 +230,8 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL loader_message(
         const char *open = strchr(insert, '(');
         const char *close = open ? strrchr(open, ')') : NULL;
         if (open && close)
-            snprintf(vk.layer_library, sizeof(vk.layer_library), "%.*s",
-                     (int)(close - open - 1), open + 1);
+            snprintf(vk.layer_library, sizeof(vk.layer_library), "%.*s", (int)(close - open - 1),
+                     open + 1);
     } else if (severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT &&
                (strstr(m, LAYER_NAME) || strstr(m, LAYER_LIBRARY))) {
         if (!vk.layer_error[0])
@@ -307,8 +307,8 @@ static void query_loader(void)
         .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
         .pApplicationName = "dsvk-doctor",
         .pEngineName = "dsvk-doctor",
-        .apiVersion = vk.instance_version >= VK_API_VERSION_1_3 ? VK_API_VERSION_1_3
-                                                                : vk.instance_version,
+        .apiVersion =
+            vk.instance_version >= VK_API_VERSION_1_3 ? VK_API_VERSION_1_3 : vk.instance_version,
     };
     VkDebugUtilsMessengerCreateInfoEXT messenger = {
         .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
@@ -381,8 +381,8 @@ static void report_devices(doctor *d)
     for (uint32_t i = 0; i < vk.n_dev; i++) {
         device_report *dev = &vk.dev[i];
         doctor_add(d, "vulkan", LEVEL_OK, true, NULL,
-                   "%s (%s%s%s, Vulkan %u.%u): GDeflate to GPU memory decoded by %s: %s",
-                   dev->name, dev->type, dev->driver_name[0] ? ", " : "", dev->driver_name,
+                   "%s (%s%s%s, Vulkan %u.%u): GDeflate to GPU memory decoded by %s: %s", dev->name,
+                   dev->type, dev->driver_name[0] ? ", " : "", dev->driver_name,
                    VK_API_VERSION_MAJOR(dev->api_version), VK_API_VERSION_MINOR(dev->api_version),
                    dev->decoder, dev->decoder_why);
     }
@@ -423,8 +423,7 @@ static void report_layer(doctor *d)
         return;
     }
     doctor_add(d, "layer", LEVEL_OK, true, NULL,
-               "the loader offers " LAYER_NAME " and loads it with DSVK=1 (%s)",
-               vk.layer_library);
+               "the loader offers " LAYER_NAME " and loads it with DSVK=1 (%s)", vk.layer_library);
 }
 
 void check_vulkan(doctor *d)

@@ -37,9 +37,9 @@ typedef struct wine_build {
     char problem[512];           /* why there is no analysis */
     char imports[32][32];        /* read/write-family imports of ntdll.so */
     size_t n_imports;
-    char missing[32][32];        /* of those, not interposed by the shim */
+    char missing[32][32]; /* of those, not interposed by the shim */
     size_t n_missing;
-    bool channel_ok;             /* every channel-path import is interposed */
+    bool channel_ok; /* every channel-path import is interposed */
 } wine_build;
 
 static struct {
@@ -88,8 +88,8 @@ static void run_version(const char *launcher, char *out, size_t n)
     for (;;) {
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        long left = VERSION_TIMEOUT_MS - ((now.tv_sec - start.tv_sec) * 1000 +
-                                          (now.tv_nsec - start.tv_nsec) / 1000000);
+        long left = VERSION_TIMEOUT_MS -
+                    ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
         struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
         if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
             kill(pid, SIGKILL);
@@ -215,9 +215,8 @@ static void find_system_wines(doctor *d)
         free(copy);
     }
     static const char *const fixed[] = {
-        "/usr/lib/wine/wine64",          "/usr/lib/wine/wine",
-        "/usr/lib64/wine/wine64",        "/opt/wine-stable/bin/wine",
-        "/opt/wine-staging/bin/wine",    "/opt/wine-devel/bin/wine",
+        "/usr/lib/wine/wine64",      "/usr/lib/wine/wine",         "/usr/lib64/wine/wine64",
+        "/opt/wine-stable/bin/wine", "/opt/wine-staging/bin/wine", "/opt/wine-devel/bin/wine",
     };
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         if (is_executable(fixed[i]))
@@ -266,7 +265,7 @@ static void add_proton(doctor *d, const char *kind, const char *dir, const char 
         bool packed = path_join(tar, sizeof(tar), dir, "proton_dist.tar") && is_file(tar);
         snprintf(b->problem, sizeof(b->problem), "%s",
                  packed ? "not unpacked yet (Steam unpacks it when a game first runs)"
-                              : "no files/lib*/wine/x86_64-unix/ntdll.so in it");
+                        : "no files/lib*/wine/x86_64-unix/ntdll.so in it");
         return;
     }
     snprintf(b->ntdll, sizeof(b->ntdll), "%s", probe.ntdll);
@@ -374,8 +373,7 @@ void check_wine(doctor *d)
     else if (wine.compatible == 0)
         doctor_add(d, "wine", LEVEL_FAIL, true,
                    "Install a Wine or Proton whose ntdll.so dsvk can serve (see above).",
-                   "none of the %zu Wine/Proton builds found can carry dsvk's channel",
-                   wine.count);
+                   "none of the %zu Wine/Proton builds found can carry dsvk's channel", wine.count);
     path_list_free(&wine.ntdlls);
 }
 

@@ -22,9 +22,9 @@ typedef enum finding_level {
 } finding_level;
 
 typedef struct finding {
-    const char *area;       /* "core", "io", "vulkan", "layer", "shim", "dll", "wine" */
+    const char *area; /* "core", "io", "vulkan", "layer", "shim", "dll", "wine" */
     finding_level level;
-    bool games_only;        /* blocks games under Wine, not native programs (--native) */
+    bool games_only; /* blocks games under Wine, not native programs (--native) */
     char text[DOCTOR_TEXT_MAX];
     char fix[DOCTOR_TEXT_MAX]; /* what to do about it; "" when nothing */
 } finding;
@@ -43,8 +43,8 @@ typedef struct doctor {
 } doctor;
 
 /* Adds a finding: the text is a printf format, the fix a plain string (or NULL). */
-void doctor_add(doctor *d, const char *area, finding_level level, bool games_only,
-                const char *fix, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void doctor_add(doctor *d, const char *area, finding_level level, bool games_only, const char *fix,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* True when the finding makes the exit code non-zero under the current mode. */
 bool doctor_blocks(const doctor *d, const finding *f);
 

@@ -3,9 +3,9 @@
 #include <string.h>
 
 const char *const io_family_symbols[] = {
-    "read",      "write",      "pread",      "pwrite",        "pread64",
-    "pwrite64",  "readv",      "writev",     "preadv",        "pwritev",
-    "preadv64",  "pwritev64",  "preadv2",    "pwritev2",      "preadv64v2",
+    "read",        "write",      "pread",       "pwrite",        "pread64",
+    "pwrite64",    "readv",      "writev",      "preadv",        "pwritev",
+    "preadv64",    "pwritev64",  "preadv2",     "pwritev2",      "preadv64v2",
     "pwritev64v2", "__read_chk", "__pread_chk", "__pread64_chk",
 };
 const size_t io_family_count = sizeof(io_family_symbols) / sizeof(io_family_symbols[0]);

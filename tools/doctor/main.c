@@ -42,8 +42,8 @@ static void usage(FILE *out)
             "See docs/TROUBLESHOOTING.md.\n");
 }
 
-void doctor_add(doctor *d, const char *area, finding_level level, bool games_only,
-                const char *fix, const char *fmt, ...)
+void doctor_add(doctor *d, const char *area, finding_level level, bool games_only, const char *fix,
+                const char *fmt, ...)
 {
     if (d->n_findings == sizeof(d->findings) / sizeof(d->findings[0]))
         return;

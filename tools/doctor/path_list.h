@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 typedef struct path_list {
-    char **paths;    /* as given */
-    char **real;     /* realpath() of each, for comparison */
+    char **paths; /* as given */
+    char **real;  /* realpath() of each, for comparison */
     size_t count;
 } path_list;
 

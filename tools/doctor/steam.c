@@ -153,8 +153,7 @@ static char *read_text(const char *path)
 void steam_find_libraries(const char *root, path_list *libraries)
 {
     path_list_add(libraries, root);
-    static const char *const vdfs[] = {"steamapps/libraryfolders.vdf",
-                                       "config/libraryfolders.vdf"};
+    static const char *const vdfs[] = {"steamapps/libraryfolders.vdf", "config/libraryfolders.vdf"};
     for (size_t i = 0; i < sizeof(vdfs) / sizeof(vdfs[0]); i++) {
         char path[PATH_BYTES];
         char *text = path_join(path, sizeof(path), root, vdfs[i]) ? read_text(path) : NULL;

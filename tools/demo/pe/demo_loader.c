@@ -263,8 +263,8 @@ static int load_dstorage(HMODULE dll, unsigned char **bufs, int *failed, result 
 static int load_plain(HMODULE dll, unsigned char **bufs, int *failed, result *r)
 {
     PFN_DStorageCreateCompressionCodec create =
-        (PFN_DStorageCreateCompressionCodec)(void *)GetProcAddress(dll,
-                                                                   "DStorageCreateCompressionCodec");
+        (PFN_DStorageCreateCompressionCodec)(void *)GetProcAddress(
+            dll, "DStorageCreateCompressionCodec");
     IDStorageCompressionCodec *codec = NULL;
     HRESULT hr = create ? create(DSTORAGE_COMPRESSION_FORMAT_GDEFLATE, 1,
                                  &IID_IDStorageCompressionCodec, (void **)&codec)
@@ -287,8 +287,8 @@ static int load_plain(HMODULE dll, unsigned char **bufs, int *failed, result *r)
             memcpy(bufs[i], data, assets[i].size);
         } else {
             size_t out = 0;
-            HRESULT status = codec->lpVtbl->DecompressBuffer(codec, data, assets[i].stored,
-                                                             bufs[i], assets[i].size, &out);
+            HRESULT status = codec->lpVtbl->DecompressBuffer(codec, data, assets[i].stored, bufs[i],
+                                                             assets[i].size, &out);
             if (status != S_OK || out != assets[i].size) {
                 failed[i] = 1;
                 r->failed++;
@@ -347,7 +347,7 @@ int main(int argc, char **argv)
     printf("{\"tool\":\"dsvk-demo-loader\",\"ran\":true,\"mode\":\"%s\",\"dll\":\"%s\","
            "\"assets\":%d,\"assets_ok\":%d,\"requests_failed\":%d,\"checksum_mismatches\":%d,"
            "\"seconds\":%.6f,\"bytes_out\":%llu,\"problems\":\"%s\"}\n",
-           argv[1], dll_path, n_assets, r.ok, r.failed, r.mismatched, r.seconds,
-           r.bytes_out, problems);
+           argv[1], dll_path, n_assets, r.ok, r.failed, r.mismatched, r.seconds, r.bytes_out,
+           problems);
     return r.ok == n_assets ? 0 : 1;
 }

@@ -16,8 +16,8 @@ __declspec(dllexport) HRESULT WINAPI DStorageGetFactory(const IID *riid, void **
     return NOT_DSVK;
 }
 
-__declspec(dllexport) HRESULT WINAPI DStorageCreateCompressionCodec(int format, UINT32 threads,
-                                                                    const IID *riid, void **ppv)
+__declspec(dllexport) HRESULT WINAPI
+    DStorageCreateCompressionCodec(int format, UINT32 threads, const IID *riid, void **ppv)
 {
     (void)format;
     (void)threads;
