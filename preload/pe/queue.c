@@ -187,8 +187,11 @@ static void STDMETHODCALLTYPE queue_submit(IDStorageQueue3 *This)
     EnterCriticalSection(&q->lock);
     if (usable(q)) {
         if (q->gated) {
+            /* What came before the gate is in the core already: it starts now. What is held
+             * behind the gate is submitted when the gate releases it. */
+            pe_queue_send(q, true);
             dsvk_wire_entry e = {.kind = PE_ENTRY_SUBMIT};
-            pe_queue_append(q, &e, NULL, NULL); /* submit what precedes it once released */
+            pe_queue_append(q, &e, NULL, NULL);
         } else {
             pe_queue_send(q, true);
         }

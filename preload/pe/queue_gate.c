@@ -187,9 +187,11 @@ void pe_queue_ungate_for_close(pe_queue *q)
 
 void pe_queue_wait_held_room(pe_queue *q)
 {
+    /* `ungated` is set when the held list empties; a gate that releases only part of it
+     * makes room too, so the condition is looked at again every 10 ms. */
     while (q->gated && !q->closed && q->held.count + 1 >= q->desc.Capacity) {
         LeaveCriticalSection(&q->lock);
-        WaitForSingleObject(q->ungated, INFINITE);
+        WaitForSingleObject(q->ungated, 10);
         EnterCriticalSection(&q->lock);
     }
 }

@@ -184,14 +184,32 @@ static void test_fence_gate(IDStorageFactory *f, IDStorageFile *file, const uint
     CHECK(wt_fence_wait(done, 2, 30000), "open gate");
     CHECK(memcmp(dst, expect, CHUNK) == 0, "read through an open gate");
 
-    /* Close while gated: the held request never runs, the signal behind it completes. */
-    memset(dst, 0, CHUNK);
-    q->lpVtbl->EnqueueRequests(q, reqs, 1, wt_fence_iface(gate), 100,
+    /* Submit while gated starts what was enqueued before the gate at once. */
+    memset(dst, 0, 2 * CHUNK);
+    read_chunk(q, file, 0, dst);
+    q->lpVtbl->EnqueueRequests(q, reqs + 1, 1, wt_fence_iface(gate), 200,
                                DSTORAGE_ENQUEUE_REQUEST_FLAG_FENCE_WAIT_BEFORE_SOURCE_ACCESS);
     q->lpVtbl->EnqueueSignal(q, wt_fence_iface(done), 3);
     q->lpVtbl->Submit(q);
+    DWORD t0 = GetTickCount();
+    while (memcmp(dst, expect, CHUNK) != 0 && GetTickCount() - t0 < 10000)
+        Sleep(1);
+    CHECK(memcmp(dst, expect, CHUNK) == 0, "the request before the gate ran");
+    Sleep(100);
+    CHECK(memcmp(dst + CHUNK, zero, CHUNK) == 0 && wt_fence_value(done) == 2,
+          "the gated request did not");
+    wt_fence_iface(gate)->lpVtbl->Signal(wt_fence_iface(gate), 200);
+    CHECK(wt_fence_wait(done, 3, 30000), "released at 200");
+    CHECK(memcmp(dst + CHUNK, expect + CHUNK, CHUNK) == 0, "the gated request ran");
+
+    /* Close while gated: the held request never runs, the signal behind it completes. */
+    memset(dst, 0, CHUNK);
+    q->lpVtbl->EnqueueRequests(q, reqs, 1, wt_fence_iface(gate), 1000,
+                               DSTORAGE_ENQUEUE_REQUEST_FLAG_FENCE_WAIT_BEFORE_SOURCE_ACCESS);
+    q->lpVtbl->EnqueueSignal(q, wt_fence_iface(done), 4);
+    q->lpVtbl->Submit(q);
     q->lpVtbl->Close(q);
-    CHECK(wt_fence_wait(done, 3, 10000), "signal behind a gate completes on Close");
+    CHECK(wt_fence_wait(done, 4, 10000), "signal behind a gate completes on Close");
     CHECK(memcmp(dst, zero, CHUNK) == 0, "gated request dropped on Close");
     DWORD start = GetTickCount();
     while ((wt_fence_refs(gate) != 1 || wt_fence_refs(done) != 1) && GetTickCount() - start < 5000)
