@@ -37,13 +37,14 @@ typedef struct gd_state {
     /* Bit buffers, consumed from bit 0, with a marker bit just above the valid bits: a lane
      * holds fewer than 32 bits exactly when its buffer is below 2^32, and its bit count is
      * the marker's position. Buffers therefore never hold zero. */
-    uint64_t bits[GD_LANES];
-    uint32_t copy_len[GD_LANES]; /* the length a lane decoded this round, 0 for a literal */
-    uint8_t *copy_dst[GD_LANES]; /* where that match's copy goes */
-    const uint8_t *in;           /* next unread word */
+    _Alignas(32) uint64_t bits[GD_LANES];
+    _Alignas(32) uint32_t copy_len[GD_LANES]; /* length a lane decoded this round, 0: literal */
+    _Alignas(32) uint32_t copy_at[GD_LANES];  /* output offset of that match's copy */
+    const uint8_t *in;                        /* next unread word */
     const uint8_t *in_start, *in_end;
-    uint8_t *out;                /* output cursor (matches advance it when decoded) */
-    uint8_t *out_start, *out_end;
+    uint8_t *out;    /* the tile's output */
+    size_t out_size;
+    size_t pos;      /* output cursor (matches advance it when decoded) */
     gd_error *err;
     gd_counts *counts;
 } gd_state;
@@ -56,11 +57,11 @@ __attribute__((noinline, cold)) static dsvk_result gd_fail(gd_state *st, const c
     if (st->err) {
         st->err->what = what;
         st->err->in_offset = (uint32_t)(st->in - st->in_start);
-        st->err->out_offset = (uint32_t)(st->out - st->out_start);
+        st->err->out_offset = (uint32_t)st->pos;
     }
     DSVK_DEBUG("gdeflate: corrupt tile (%zu bytes): %s at input byte %zu, output byte %zu",
                (size_t)(st->in_end - st->in_start), what, (size_t)(st->in - st->in_start),
-               (size_t)(st->out - st->out_start));
+               st->pos);
     return DSVK_E_DECOMPRESSION;
 }
 
@@ -207,8 +208,33 @@ GD_INLINE uint32_t gd_entry_value(uint32_t e, uint64_t b)
     return GD_E_VALUE(e) + (uint32_t)(gd_entry_low_bits(b, e) >> GD_E_CODE_LEN(e));
 }
 
+/*
+ * Performs a copy of len bytes to output offset `at` from dist bytes back. `slack` says the
+ * fast copy's GD_COPY_SLACK bytes after the match are known to be inside the output: copies
+ * run the round after their match was decoded, so they all end at or before the round's
+ * starting position, and one check per round covers them.
+ */
+GD_INLINE dsvk_result gd_copy_to(gd_state *st, uint32_t at, uint32_t dist, uint32_t len,
+                                 bool slack)
+{
+    if (GD_UNLIKELY(dist > at))
+        return gd_fail(st, "match distance reaches before the start of the tile");
+    if (GD_LIKELY(slack || st->out_size - at >= (size_t)len + GD_COPY_SLACK))
+        gd_copy_match_fast(st->out + at, dist, len);
+    else
+        gd_copy_match(st->out + at, dist, len);
+    return DSVK_OK;
+}
+
+/* Whether every copy pending at the start of a round can take the fast path. */
+GD_INLINE bool gd_round_has_slack(const gd_state *st)
+{
+    return st->out_size - st->pos >= GD_COPY_SLACK;
+}
+
 /* Decodes the distance of lane j's pending copy and performs the copy. */
-GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist_table)
+GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist_table,
+                                  bool slack)
 {
     uint64_t b = st->bits[j];
     const uint32_t e = gd_lookup(dist_table, GD_DIST_ROOT_BITS, &b);
@@ -216,86 +242,112 @@ GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist
         return gd_fail(st, "invalid distance code");
     const uint32_t dist = gd_entry_value(e, b);
     st->bits[j] = b >> GD_E_TOTAL(e);
-    uint8_t *const dst = st->copy_dst[j];
-    const uint32_t len = st->copy_len[j];
-    if (GD_UNLIKELY(dist > (size_t)(dst - st->out_start)))
-        return gd_fail(st, "match distance reaches before the start of the tile");
-    if (GD_LIKELY((size_t)(st->out_end - dst) >= (size_t)len + GD_COPY_SLACK))
-        gd_copy_match_fast(dst, dist, len);
-    else
-        gd_copy_match(dst, dist, len);
-    return DSVK_OK;
+    return gd_copy_to(st, st->copy_at[j], dist, st->copy_len[j], slack);
 }
 
-/* The data phase of a fixed or dynamic Huffman block, through its end-of-block revolution. */
-GD_INLINE dsvk_result gd_huffman_data(gd_state *st, const uint32_t *litlen_table,
-                                      const uint32_t *dist_table, const bool counting)
+/*
+ * One round of the data phase on the scalar path. Returns DSVK_OK with *done set at the end
+ * of the block (after its revolution).
+ */
+GD_INLINE dsvk_result gd_scalar_round(gd_state *st, const uint32_t *litlen_table,
+                                      const uint32_t *dist_table, uint32_t *pending_p,
+                                      bool *done, const bool counting)
 {
     uint64_t *const bits = st->bits;
-    uint8_t *out = st->out;
+    uint8_t *const out = st->out;
+    const uint32_t pending = *pending_p;
+    size_t pos = st->pos;
     /* output bytes left: one subtraction and sign test per item bounds literals and matches */
-    ptrdiff_t room = st->out_end - out;
-    uint32_t pending = 0;
+    ptrdiff_t room = (ptrdiff_t)(st->out_size - pos);
 
-    for (;;) {
-        /* 1. copies whose lengths the previous round decoded */
-        for (uint32_t m = pending; m; m &= m - 1)
-            GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(m), dist_table));
+    /* 1. copies whose lengths the previous round decoded */
+    const bool slack = gd_round_has_slack(st);
+    for (uint32_t m = pending; m; m &= m - 1)
+        GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(m), dist_table, slack));
 
-        /* 2. one item on each other lane */
-        for (uint32_t m = ~pending; m; m &= m - 1) {
-            const size_t j = gd_first_lane(m);
-            uint64_t b = bits[j];
-            uint32_t e = litlen_table[b & ((1u << GD_LITLEN_ROOT_BITS) - 1)];
-            if (GD_UNLIKELY(e & (GD_E_SUBTABLE | GD_E_SPECIAL))) {
-                if (e & GD_E_SUBTABLE) {
-                    b >>= GD_E_TOTAL(e);
-                    e = litlen_table[GD_E_VALUE(e) + gd_low_bits(b, GD_E_SUB_BITS(e))];
-                }
-                if (e & GD_E_SPECIAL) {
-                    st->out = out;
-                    if (GD_E_VALUE(e) != GD_SPECIAL_EOB)
-                        return gd_fail(st, "invalid literal/length code");
-                    bits[j] = b >> GD_E_TOTAL(e);
-                    /* End of block: the revolution that starts at this lane refills every
-                     * lane in lane order, then runs the copies this round decoded on lanes
-                     * before j (lanes after j ran theirs in pass 1). */
-                    GD_TRY(gd_refill_lanes(st, gd_low_lanes(bits)));
-                    const uint32_t added = gd_match_lanes(st->copy_len) & ~pending &
-                                           ((1u << j) - 1);
-                    for (uint32_t t = added; t; t &= t - 1)
-                        GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(t), dist_table));
-                    return gd_refill_lanes(st, gd_low_lanes(bits));
-                }
+    /* 2. one item on each other lane */
+    for (uint32_t m = ~pending; m; m &= m - 1) {
+        const size_t j = gd_first_lane(m);
+        uint64_t b = bits[j];
+        uint32_t e = litlen_table[b & ((1u << GD_LITLEN_ROOT_BITS) - 1)];
+        if (GD_UNLIKELY(e & (GD_E_SUBTABLE | GD_E_SPECIAL))) {
+            if (e & GD_E_SUBTABLE) {
+                b >>= GD_E_TOTAL(e);
+                e = litlen_table[GD_E_VALUE(e) + gd_low_bits(b, GD_E_SUB_BITS(e))];
             }
-            const uint32_t v = gd_entry_value(e, b);
-            bits[j] = b >> GD_E_TOTAL(e);
-            /* A literal writes v and advances by one; a length reserves v bytes that its
-             * copy fills next round (the byte written now is overwritten by then). Plain
-             * arithmetic, not a condition: literal or match is a coin toss for a predictor. */
-            const uint32_t is_literal = e >> 31;
-            const uint32_t len = v & (is_literal - 1u);
-            const uint32_t advance = len + is_literal;
-            room -= advance;
-            if (GD_UNLIKELY(room < 0)) {
-                st->out = out;
-                return gd_fail(st, "tile produces more than its size");
-            }
-            *out = (uint8_t)v;
-            st->copy_len[j] = len;
-            st->copy_dst[j] = out;
-            out += advance;
-            if (counting) {
-                st->counts->literals += is_literal;
-                st->counts->matches += !is_literal;
+            if (e & GD_E_SPECIAL) {
+                st->pos = pos;
+                if (GD_E_VALUE(e) != GD_SPECIAL_EOB)
+                    return gd_fail(st, "invalid literal/length code");
+                bits[j] = b >> GD_E_TOTAL(e);
+                /* End of block: the revolution that starts at this lane refills every lane
+                 * in lane order, then runs the copies this round decoded on lanes before j
+                 * (lanes after j ran theirs in pass 1). */
+                GD_TRY(gd_refill_lanes(st, gd_low_lanes(bits)));
+                const uint32_t added = gd_match_lanes(st->copy_len) & ~pending &
+                                       ((1u << j) - 1);
+                for (uint32_t t = added; t; t &= t - 1)
+                    GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(t), dist_table, false));
+                *done = true;
+                return gd_refill_lanes(st, gd_low_lanes(bits));
             }
         }
-        st->out = out;
-        pending = gd_match_lanes(st->copy_len) & ~pending;
-
-        /* 3. refills */
-        GD_TRY(gd_refill_lanes(st, gd_low_lanes(bits)));
+        const uint32_t v = gd_entry_value(e, b);
+        bits[j] = b >> GD_E_TOTAL(e);
+        /* A literal writes v and advances by one; a length reserves v bytes that its copy
+         * fills next round (the byte written now is overwritten by then). Plain arithmetic,
+         * not a condition: literal or match is a coin toss for a predictor. */
+        const uint32_t is_literal = e >> 31;
+        const uint32_t len = v & (is_literal - 1u);
+        const size_t advance = (size_t)len + is_literal;
+        room -= (ptrdiff_t)advance;
+        if (GD_UNLIKELY(room < 0)) {
+            st->pos = pos;
+            return gd_fail(st, "tile produces more than its size");
+        }
+        out[pos] = (uint8_t)v;
+        st->copy_len[j] = len;
+        st->copy_at[j] = (uint32_t)pos;
+        pos += advance;
+        if (counting) {
+            st->counts->literals += is_literal;
+            st->counts->matches += !is_literal;
+        }
     }
+    st->pos = pos;
+    *pending_p = gd_match_lanes(st->copy_len) & ~pending;
+
+    /* 3. refills */
+    return gd_refill_lanes(st, gd_low_lanes(bits));
+}
+
+#if defined(__AVX2__)
+#include "decode_avx2.h"
+#endif
+
+/* The data phase of a fixed or dynamic Huffman block, through its end-of-block revolution.
+ * `tables` holds the literal/length table and, GD_LITLEN_TABLE_SIZE entries on, the
+ * distance table. With `simd`, rounds go through the vector path where it can take them. */
+GD_INLINE dsvk_result gd_huffman_data(gd_state *st, const uint32_t *tables, const bool counting,
+                                      const bool simd)
+{
+    uint32_t pending = 0;
+    for (bool done = false; !done;) {
+#if defined(__AVX2__)
+        if (simd) {
+            const int r = gd_round_avx2(st, tables, &pending);
+            if (r > 0)
+                continue;
+            if (r < 0)
+                return DSVK_E_DECOMPRESSION;
+        }
+#else
+        (void)simd;
+#endif
+        GD_TRY(gd_scalar_round(st, tables, tables + GD_LITLEN_TABLE_SIZE, &pending, &done,
+                               counting));
+    }
+    return DSVK_OK;
 }
 
 /* BTYPE 0: LEN (16 bits, lane 0; no alignment, no NLEN), then byte k from lane k mod 32. */
@@ -303,9 +355,9 @@ GD_INLINE dsvk_result gd_stored_block(gd_state *st)
 {
     uint32_t len = 0;
     GD_TRY(gd_take(st, 0, 16, &len));
-    if (GD_UNLIKELY(len > (size_t)(st->out_end - st->out)))
+    if (GD_UNLIKELY(len > st->out_size - st->pos))
         return gd_fail(st, "stored block overflows the tile");
-    uint8_t *out = st->out;
+    uint8_t *out = st->out + st->pos;
     for (uint32_t done = 0; done < len;) {
         /* a round: one byte from each lane, then the refills in lane order */
         const unsigned lanes = len - done < GD_LANES ? len - done : GD_LANES;
@@ -315,7 +367,7 @@ GD_INLINE dsvk_result gd_stored_block(gd_state *st)
         }
         out += lanes;
         done += lanes;
-        st->out = out;
+        st->pos += lanes;
         GD_TRY(gd_refill_lanes(st, gd_low_lanes(st->bits)));
     }
     /* the end-of-block revolution from the next lane: only refills */
@@ -401,15 +453,16 @@ GD_INLINE bool gd_trailing_is_padding(const uint8_t *p, const uint8_t *end)
 
 GD_INLINE dsvk_result gd_decode_tile_body(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                           size_t out_size, size_t *consumed, gd_error *err,
-                                          gd_counts *counts, const bool counting)
+                                          gd_counts *counts, const bool counting,
+                                          const bool simd)
 {
     gd_state st;
     st.in_start = tile;
     st.in_end = tile + tile_size;
     st.in = tile;
-    st.out_start = out;
     st.out = out;
-    st.out_end = out + out_size;
+    st.out_size = out_size;
+    st.pos = 0;
     st.err = err;
     st.counts = counts;
     if (tile_size < GD_INIT_BYTES)
@@ -418,8 +471,8 @@ GD_INLINE dsvk_result gd_decode_tile_body(const uint8_t *tile, size_t tile_size,
         st.bits[j] = gd_load32_le(tile + 4 * j) | (1ull << 32);
     st.in = tile + GD_INIT_BYTES;
 
-    uint32_t litlen_table[GD_LITLEN_TABLE_SIZE];
-    uint32_t dist_table[GD_DIST_TABLE_SIZE];
+    /* literal/length and distance tables side by side (the vector path indexes both) */
+    uint32_t tables[GD_LITLEN_TABLE_SIZE + GD_DIST_TABLE_SIZE];
     uint32_t header = 0;
     do {
         GD_TRY(gd_take(&st, 0, 3, &header));
@@ -432,18 +485,18 @@ GD_INLINE dsvk_result gd_decode_tile_body(const uint8_t *tile, size_t tile_size,
             GD_TRY(gd_stored_block(&st));
             break;
         case 1:
-            GD_TRY(gd_huffman_data(&st, gd_fixed_litlen_table(), gd_fixed_dist_table(), counting));
+            GD_TRY(gd_huffman_data(&st, gd_fixed_tables(), counting, simd));
             break;
         case 2:
-            GD_TRY(gd_dynamic_tables(&st, litlen_table, dist_table));
-            GD_TRY(gd_huffman_data(&st, litlen_table, dist_table, counting));
+            GD_TRY(gd_dynamic_tables(&st, tables, tables + GD_LITLEN_TABLE_SIZE));
+            GD_TRY(gd_huffman_data(&st, tables, counting, simd));
             break;
         default:
             return gd_fail(&st, "invalid block type 3");
         }
     } while (!(header & 1));
 
-    if (st.out != st.out_end)
+    if (st.pos != st.out_size)
         return gd_fail(&st, "tile produces less than its size");
     if (!gd_trailing_is_padding(st.in, st.in_end))
         return gd_fail(&st, "non-zero bytes after the end of the bitstream");

@@ -81,9 +81,9 @@ extern const uint8_t gd_precode_order[GD_NUM_PRECODE_SYMS];
 bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_t *sym_entries,
                            unsigned root_bits, uint32_t *table, unsigned table_size);
 
-/* The fixed-Huffman tables (BTYPE 1), built once. */
-const uint32_t *gd_fixed_litlen_table(void);
-const uint32_t *gd_fixed_dist_table(void);
+/* The fixed-Huffman tables (BTYPE 1), built once: literal/length, then (at offset
+ * GD_LITLEN_TABLE_SIZE) distance. */
+const uint32_t *gd_fixed_tables(void);
 
 /* Why a tile failed, and where: filled in only on failure. */
 typedef struct gd_error {
@@ -101,8 +101,8 @@ typedef struct gd_counts {
 
 /*
  * The tile decoders: exactly out_size bytes from tile_size bytes. *consumed receives the
- * bytes of the tile the bitstream read. The _fast variants are picked by CPU features; the
- * counting one is slower and serves inspection.
+ * bytes of the tile the bitstream read. generic, bmi2 and avx2 (AVX2 + BMI2: the vector
+ * round) are picked by CPU features; the counting one is slower and serves inspection.
  */
 typedef dsvk_result (*gd_tile_fn)(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                   size_t out_size, size_t *consumed, gd_error *err,
@@ -111,6 +111,9 @@ dsvk_result gd_decode_tile_generic(const uint8_t *tile, size_t tile_size, uint8_
                                    size_t out_size, size_t *consumed, gd_error *err,
                                    gd_counts *counts);
 dsvk_result gd_decode_tile_bmi2(const uint8_t *tile, size_t tile_size, uint8_t *out,
+                                size_t out_size, size_t *consumed, gd_error *err,
+                                gd_counts *counts);
+dsvk_result gd_decode_tile_avx2(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                 size_t out_size, size_t *consumed, gd_error *err,
                                 gd_counts *counts);
 dsvk_result gd_decode_tile_counting(const uint8_t *tile, size_t tile_size, uint8_t *out,

@@ -169,8 +169,7 @@ bool gd_build_decode_table(const uint8_t *lens, unsigned num_syms, const uint32_
     return true;
 }
 
-static uint32_t fixed_litlen[GD_LITLEN_TABLE_SIZE];
-static uint32_t fixed_dist[GD_DIST_TABLE_SIZE];
+static uint32_t fixed_tables[GD_LITLEN_TABLE_SIZE + GD_DIST_TABLE_SIZE];
 static pthread_once_t fixed_once = PTHREAD_ONCE_INIT;
 
 static void build_fixed_tables(void)
@@ -181,22 +180,16 @@ static void build_fixed_tables(void)
     memset(lens + 256, 7, 24);
     memset(lens + 280, 8, 8);
     bool ok = gd_build_decode_table(lens, GD_NUM_LITLEN_SYMS, gd_litlen_symbol_entries,
-                                    GD_LITLEN_ROOT_BITS, fixed_litlen, GD_LITLEN_TABLE_SIZE);
+                                    GD_LITLEN_ROOT_BITS, fixed_tables, GD_LITLEN_TABLE_SIZE);
     memset(lens, 5, GD_NUM_DIST_SYMS);
     ok = gd_build_decode_table(lens, GD_NUM_DIST_SYMS, gd_dist_symbol_entries, GD_DIST_ROOT_BITS,
-                               fixed_dist, GD_DIST_TABLE_SIZE) &&
+                               fixed_tables + GD_LITLEN_TABLE_SIZE, GD_DIST_TABLE_SIZE) &&
          ok;
     (void)ok; /* the fixed codes are complete; a failure would be a bug caught by every test */
 }
 
-const uint32_t *gd_fixed_litlen_table(void)
+const uint32_t *gd_fixed_tables(void)
 {
     pthread_once(&fixed_once, build_fixed_tables);
-    return fixed_litlen;
-}
-
-const uint32_t *gd_fixed_dist_table(void)
-{
-    pthread_once(&fixed_once, build_fixed_tables);
-    return fixed_dist;
+    return fixed_tables;
 }

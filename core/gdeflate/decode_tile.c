@@ -1,7 +1,7 @@
 /*
  * Tile decoding entry points: the decoder body (decode_body.h) compiled for any CPU, with
- * counters for inspection, and (decode_tile_bmi2.c) for x86 CPUs with BMI2, picked at the
- * first call.
+ * counters for inspection, and for x86 CPUs with BMI2 (decode_tile_bmi2.c) or AVX2 + BMI2
+ * (decode_tile_avx2.c), the best one picked at the first call.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,14 +13,14 @@ dsvk_result gd_decode_tile_generic(const uint8_t *tile, size_t tile_size, uint8_
                                    gd_counts *counts)
 {
     (void)counts;
-    return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, NULL, false);
+    return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, NULL, false, false);
 }
 
 dsvk_result gd_decode_tile_counting(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                     size_t out_size, size_t *consumed, gd_error *err,
                                     gd_counts *counts)
 {
-    return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, counts, true);
+    return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, counts, true, false);
 }
 
 static gd_tile_fn best_variant = gd_decode_tile_generic;
@@ -32,6 +32,9 @@ static void select_variant(void)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("bmi2"))
         best_variant = gd_decode_tile_bmi2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+        __builtin_cpu_supports("bmi2"))
+        best_variant = gd_decode_tile_avx2;
 #endif
 }
 

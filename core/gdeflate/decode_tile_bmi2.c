@@ -11,6 +11,6 @@ dsvk_result gd_decode_tile_bmi2(const uint8_t *tile, size_t tile_size, uint8_t *
                                 gd_counts *counts)
 {
     (void)counts;
-    return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, NULL, false);
+    return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, NULL, false, false);
 }
 #endif

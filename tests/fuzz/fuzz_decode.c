@@ -2,7 +2,7 @@
  * libFuzzer target for the GDeflate decoder. An input that parses as a tile stream is
  * decoded whole (1 and 3 threads, which must agree) and tile by tile with every decoder
  * variant; any other input is one tile: two bytes of output size, then the tile. The
- * variants (generic, BMI2, counting) must agree on the result and on every output byte, and
+ * variants (generic, counting, BMI2, AVX2) must agree on the result and on every output byte, and
  * nothing may be read or written outside the buffers (ASan). Seeds: the reference vectors.
  */
 #include <stdbool.h>
@@ -17,13 +17,18 @@
 
 #define MAX_OUTPUT (8u << 20)
 
-static bool have_bmi2(void)
+/* generic and counting everywhere; bmi2 and avx2 where the CPU runs them */
+static unsigned num_variants(void)
 {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("bmi2");
+    if (!__builtin_cpu_supports("bmi2"))
+        return 2;
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi"))
+        return 3;
+    return 4;
 #else
-    return false;
+    return 2;
 #endif
 }
 
@@ -31,11 +36,11 @@ static bool have_bmi2(void)
 static void tile_all_variants(const uint8_t *tile, size_t tile_size, size_t out_size)
 {
     static gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                                    gd_decode_tile_bmi2};
-    const unsigned num = have_bmi2() ? 3 : 2;
-    uint8_t *outs[3];
-    dsvk_result results[3];
-    size_t consumed[3];
+                                    gd_decode_tile_bmi2, gd_decode_tile_avx2};
+    const unsigned num = num_variants();
+    uint8_t *outs[4];
+    dsvk_result results[4];
+    size_t consumed[4];
     for (unsigned k = 0; k < num; k++) {
         outs[k] = malloc(out_size);
         memset(outs[k], 0, out_size);

@@ -149,12 +149,16 @@ size_t gdt_tile_out_size(const dsvk_gdeflate_info *info, uint32_t t)
     return t + 1 == info->num_tiles ? info->last_tile_size : DSVK_GDEFLATE_TILE_SIZE;
 }
 
-bool gdt_cpu_has_bmi2(void)
+unsigned gdt_decoder_variants(void)
 {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("bmi2");
+    if (!__builtin_cpu_supports("bmi2"))
+        return 2;
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi"))
+        return 3;
+    return 4;
 #else
-    return false;
+    return 2;
 #endif
 }

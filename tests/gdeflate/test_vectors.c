@@ -54,8 +54,8 @@ static void test_tiles_with_every_variant(void **state)
 {
     (void)state;
     gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2};
-    const unsigned num_variants = gdt_cpu_has_bmi2() ? 3 : 2;
+                             gd_decode_tile_bmi2, gd_decode_tile_avx2};
+    const unsigned num_variants = gdt_decoder_variants();
     size_t n;
     gdt_vector *v = gdt_manifest(&n);
     for (size_t i = 0; i < n; i++) {
