@@ -10,34 +10,34 @@
 #define SYM_BITS 9 /* symbols < 512 ride in the low bits of the sort keys */
 #define SYM_MASK ((1u << SYM_BITS) - 1)
 
-static void sift_down(uint64_t *a, unsigned root, unsigned n)
-{
-    for (;;) {
-        unsigned child = 2 * root + 1;
-        if (child >= n)
-            return;
-        if (child + 1 < n && a[child + 1] > a[child])
-            child++;
-        if (a[root] >= a[child])
-            return;
-        uint64_t t = a[root];
-        a[root] = a[child];
-        a[child] = t;
-        root = child;
-    }
-}
-
-/* Heapsort: a few hundred keys, called per block and per parse pass. */
+/*
+ * Sorts keys (frequency << SYM_BITS | symbol, built in symbol order) by frequency: a stable
+ * radix sort, 8 bits per pass and only as many passes as the largest frequency needs, so
+ * equal frequencies stay in symbol order. Cheaper than a comparison sort, whose branches are
+ * unpredictable, for the few hundred keys of each code built per block and pass.
+ */
 static void sort_keys(uint64_t *a, unsigned n)
 {
-    for (unsigned i = n / 2; i-- > 0;)
-        sift_down(a, i, n);
-    for (unsigned end = n; end-- > 1;) {
-        uint64_t t = a[0];
-        a[0] = a[end];
-        a[end] = t;
-        sift_down(a, 0, end);
+    uint64_t tmp[512], *src = a, *dst = tmp, span = 0;
+    for (unsigned i = 0; i < n; i++)
+        span |= a[i] >> SYM_BITS;
+    for (unsigned shift = SYM_BITS; (span >> (shift - SYM_BITS)) != 0; shift += 8) {
+        unsigned count[256] = {0}, pos = 0;
+        for (unsigned i = 0; i < n; i++)
+            count[(src[i] >> shift) & 255]++;
+        for (unsigned d = 0; d < 256; d++) {
+            unsigned c = count[d];
+            count[d] = pos;
+            pos += c;
+        }
+        for (unsigned i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 255]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
     }
+    if (src != a)
+        memcpy(a, src, n * sizeof(a[0]));
 }
 
 /*

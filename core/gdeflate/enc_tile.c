@@ -18,6 +18,7 @@ struct enc_block_plan {
     enum enc_block_type type;
     uint64_t bits;
     struct enc_histogram hist; /* end of block included */
+    struct enc_codes codes;    /* its dynamic code, kept for writing */
 };
 
 struct enc_tile_ctx {
@@ -30,7 +31,6 @@ struct enc_tile_ctx {
     struct enc_item reparsed[ENC_TILE_MAX];
     uint32_t starts[ENC_SPLIT_MAX_CHUNKS];
     struct enc_block_plan blocks[ENC_SPLIT_MAX_CHUNKS];
-    struct enc_codes codes;
     struct enc_histogram hist;
 };
 
@@ -90,10 +90,10 @@ static size_t plan_blocks(struct enc_tile_ctx *ctx, size_t num_items, const uint
 }
 
 /* The cheapest type of a block and its exact size in bits. */
-static void cost_block(struct enc_tile_ctx *ctx, struct enc_block_plan *p)
+static void cost_block(struct enc_block_plan *p)
 {
-    uint64_t dynamic = enc_build_dynamic(&ctx->codes, &p->hist);
-    dynamic += enc_data_bits(&ctx->codes, &p->hist);
+    uint64_t dynamic = enc_build_dynamic(&p->codes, &p->hist);
+    dynamic += enc_data_bits(&p->codes, &p->hist);
     uint64_t fixed = 3 + enc_data_bits(enc_fixed_codes(), &p->hist);
     uint64_t stored = enc_stored_bits(p->in_end - p->in_start);
     p->type = ENC_DYNAMIC;
@@ -112,14 +112,14 @@ static void cost_block(struct enc_tile_ctx *ctx, struct enc_block_plan *p)
 static size_t merge_blocks(struct enc_tile_ctx *ctx, size_t nblocks)
 {
     for (size_t b = 0; b < nblocks; b++)
-        cost_block(ctx, &ctx->blocks[b]);
+        cost_block(&ctx->blocks[b]);
     size_t out = 0;
     for (size_t b = 1; b < nblocks; b++) {
         struct enc_block_plan *prev = &ctx->blocks[out], joined = *prev;
         joined.last = ctx->blocks[b].last;
         joined.in_end = ctx->blocks[b].in_end;
         enc_histogram_merge(&joined.hist, &ctx->blocks[b].hist);
-        cost_block(ctx, &joined);
+        cost_block(&joined);
         if (joined.bits <= prev->bits + ctx->blocks[b].bits)
             *prev = joined;
         else
@@ -148,8 +148,7 @@ static size_t write_tile(struct enc_tile_ctx *ctx, const uint8_t *in, uint32_t n
                 enc_write_huffman(&bw, enc_fixed_codes(), false, ctx->items + p->first, count,
                                   final);
             } else {
-                enc_build_dynamic(&ctx->codes, &p->hist);
-                enc_write_huffman(&bw, &ctx->codes, true, ctx->items + p->first, count, final);
+                enc_write_huffman(&bw, &p->codes, true, ctx->items + p->first, count, final);
             }
         }
         size_t size = enc_bw_finish(&bw);
