@@ -107,8 +107,9 @@ int32_t pe_call(uint32_t opcode, void *args, uint32_t args_size)
     int32_t st = call_on(call_handle, opcode, args, args_size, NULL);
     if (st == DSVK_WIRE_S_UNANSWERED)
         pe_log_error("opcode %u: no answer from libdsvk_preload.so", opcode);
-    else if (st <= DSVK_WIRE_E_VERSION && st > DSVK_WIRE_E_VERSION - 100)
-        pe_log_error("opcode %u: transport error %d", opcode, (int)st);
+    else if (st <= DSVK_WIRE_E_VERSION && st > DSVK_WIRE_E_VERSION - 100 &&
+             st != DSVK_WIRE_E_NO_CORE && st != DSVK_WIRE_E_NO_RUNTIME)
+        pe_log_error("opcode %u: transport error %d", opcode, (int)st); /* a bug or a mismatch */
     return st;
 }
 

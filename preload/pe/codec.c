@@ -115,6 +115,11 @@ HRESULT pe_codec_create(DSTORAGE_COMPRESSION_FORMAT format, UINT32 threads, REFI
 {
     if (format != DSTORAGE_COMPRESSION_FORMAT_GDEFLATE)
         return E_INVALIDARG;
+    /* The codec is the core's: make sure the shim could load it before handing one out. */
+    dsvk_wire_codec probe = {.in_size = 1};
+    int32_t st = pe_call(DSVK_WIRE_OP_CODEC_BOUND, &probe, sizeof(probe));
+    if (st != DSVK_WIRE_R_OK)
+        return pe_hresult(st);
     pe_codec *c = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*c));
     if (!c)
         return E_OUTOFMEMORY;

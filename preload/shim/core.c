@@ -36,13 +36,18 @@ static dsvk_runtime *runtime;
 static bool runtime_private;       /* ours, not the process-wide default */
 static dsvk_config runtime_config; /* what the runtime was created with */
 
+static char last_dlerror[256];
+
 static void *try_open(const char *path)
 {
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (h)
+    if (h) {
         shim_info("loaded the core from %s", path);
-    else
-        shim_debug("no core at %s: %s", path, dlerror());
+    } else {
+        const char *e = dlerror();
+        snprintf(last_dlerror, sizeof(last_dlerror), "%s", e ? e : "unknown error");
+        shim_debug("no core at %s: %s", path, last_dlerror);
+    }
     return h;
 }
 
@@ -73,9 +78,14 @@ static bool load_locked(void)
         return false; /* tried once; say the same thing every time */
     void *h = open_core();
     if (!h) {
-        snprintf(core_error, sizeof(core_error),
-                 "libdsvk.so not found next to %s/libdsvk_preload.so (set DSVK_CORE_PATH)",
-                 shim_self_dir);
+        const char *env = getenv("DSVK_CORE_PATH");
+        if (env && *env)
+            snprintf(core_error, sizeof(core_error), "libdsvk.so not loadable from DSVK_CORE_PATH: %s",
+                     last_dlerror);
+        else
+            snprintf(core_error, sizeof(core_error),
+                     "libdsvk.so not found next to %s/libdsvk_preload.so (set DSVK_CORE_PATH)",
+                     shim_self_dir);
         shim_err("%s", core_error);
         return false;
     }

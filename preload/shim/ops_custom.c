@@ -81,7 +81,7 @@ int32_t shim_op_custom_set(dsvk_wire_custom_set *a)
 
 static bool codec_ready(char *msg, size_t n)
 {
-    return shim_core_load(msg, n);
+    return shim_core_load(msg, n); /* logs why once when it cannot */
 }
 
 int32_t shim_op_codec_bound(dsvk_wire_codec *a)
