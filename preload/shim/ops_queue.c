@@ -178,7 +178,33 @@ static void convert_destination(const dsvk_wire_destination *w, dsvk_destination
     }
 }
 
-static dsvk_result enqueue_request(shim_queue *sq, const dsvk_wire_request *w)
+/* The file of the previous request of the batch, kept referenced until the batch ends:
+ * games read many requests from one file, and a lookup per request costs two lock round
+ * trips. (A FILE_CLOSE meanwhile waits for the batch, as it would for any reference.) */
+typedef struct file_memo {
+    uint64_t handle;
+    dsvk_file *file;
+} file_memo;
+
+static dsvk_file *memo_file(file_memo *m, uint64_t handle)
+{
+    if (m->file && m->handle == handle)
+        return m->file;
+    if (m->file)
+        shim_handle_put(m->handle);
+    m->handle = handle;
+    m->file = shim_handle_get(handle, SHIM_H_FILE);
+    return m->file;
+}
+
+static void memo_release(file_memo *m)
+{
+    if (m->file)
+        shim_handle_put(m->handle);
+    m->file = NULL;
+}
+
+static dsvk_result enqueue_request(shim_queue *sq, const dsvk_wire_request *w, file_memo *memo)
 {
     char name[DSVK_WIRE_NAME_MAX];
     dsvk_request r = {
@@ -187,12 +213,10 @@ static dsvk_result enqueue_request(shim_queue *sq, const dsvk_wire_request *w)
         .cancel_tag = w->cancel_tag,
         .name = shim_copy_string(w->name, name, sizeof(name)) ? name : NULL,
     };
-    bool file_ref = false;
     if (w->source_type == DSVK_WIRE_SRC_FILE) {
         r.source.type = DSVK_SOURCE_FILE;
         /* An unknown or closed handle leaves file NULL: the request fails FILE_NOT_OPEN. */
-        r.source.u.file.file = shim_handle_get(w->source, SHIM_H_FILE);
-        file_ref = r.source.u.file.file != NULL;
+        r.source.u.file.file = memo_file(memo, w->source);
         r.source.u.file.offset = w->offset;
         r.source.u.file.size = w->size;
     } else {
@@ -205,8 +229,6 @@ static dsvk_result enqueue_request(shim_queue *sq, const dsvk_wire_request *w)
     convert_destination(&w->destination, &r.destination, &footprints);
     dsvk_result res = core.dsvk_queue_enqueue_request(sq->queue, &r);
     free(footprints); /* the core copied them */
-    if (file_ref)
-        shim_handle_put(w->source);
     return res;
 }
 
@@ -255,6 +277,7 @@ int32_t shim_op_queue_batch(dsvk_wire_queue_batch *a)
         return DSVK_WIRE_E_HANDLE;
     const dsvk_wire_entry *e = (const dsvk_wire_entry *)(uintptr_t)entries;
     int32_t status = DSVK_WIRE_R_OK;
+    file_memo memo = {0};
     uint32_t i = 0;
     for (; i < count; i++) {
         dsvk_wire_entry en;
@@ -262,7 +285,7 @@ int32_t shim_op_queue_batch(dsvk_wire_queue_batch *a)
         dsvk_result r;
         switch (en.kind) {
         case DSVK_WIRE_ENTRY_REQUEST:
-            r = enqueue_request(sq, &en.u.request);
+            r = enqueue_request(sq, &en.u.request, &memo);
             break;
         case DSVK_WIRE_ENTRY_STATUS:
             r = enqueue_status(sq, en.u.status.array, en.u.status.index);
@@ -288,6 +311,7 @@ int32_t shim_op_queue_batch(dsvk_wire_queue_batch *a)
             break;
         }
     }
+    memo_release(&memo);
     a->accepted = i;
     if (submit)
         core.dsvk_queue_submit(sq->queue);
