@@ -87,7 +87,7 @@ else
   bash "$root/scripts/setup.sh"
   say "building dsvk (Release) in $build"
   mkdir -p "$build"
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDSVK_BUILD_TESTS=OFF \
     -DCMAKE_INSTALL_PREFIX="$prefix" >"$build/install-configure.log" 2>&1 ||
     { cat "$build/install-configure.log" >&2; die "configuring the build failed"; }
   cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" ||
