@@ -24,8 +24,8 @@
 #include "pe.h"
 
 typedef NTSTATUS(NTAPI *nt_io_fn)(HANDLE file, HANDLE event, void *apc, void *apc_context,
-                                   IO_STATUS_BLOCK *io, void *buffer, ULONG length,
-                                   LARGE_INTEGER *offset, ULONG *key);
+                                  IO_STATUS_BLOCK *io, void *buffer, ULONG length,
+                                  LARGE_INTEGER *offset, ULONG *key);
 static nt_io_fn nt_write_file, nt_read_file;
 
 static bool resolve_nt_io(void)
@@ -54,7 +54,7 @@ typedef WCHAR *(CDECL *dos_name_fn)(LPCSTR unix_path);
 static SRWLOCK lock = SRWLOCK_INIT;
 static HANDLE call_handle = INVALID_HANDLE_VALUE;
 static HANDLE read_handle = INVALID_HANDLE_VALUE;
-static HRESULT open_result = S_FALSE;    /* S_FALSE: not tried yet */
+static HRESULT open_result = S_FALSE; /* S_FALSE: not tried yet */
 static HRESULT runtime_result = S_FALSE;
 
 static FARPROC kernel32_export(const char *name)

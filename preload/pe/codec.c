@@ -16,8 +16,8 @@ static pe_codec *impl(IDStorageCompressionCodec *c)
     return (pe_codec *)c;
 }
 
-static HRESULT STDMETHODCALLTYPE codec_query_interface(IDStorageCompressionCodec *This,
-                                                       REFIID riid, void **ppv)
+static HRESULT STDMETHODCALLTYPE codec_query_interface(IDStorageCompressionCodec *This, REFIID riid,
+                                                       void **ppv)
 {
     if (!ppv)
         return E_POINTER;
@@ -102,7 +102,7 @@ static size_t STDMETHODCALLTYPE codec_bound(IDStorageCompressionCodec *This, siz
     (void)This;
     dsvk_wire_codec a = {.in_size = in_size};
     return pe_call(DSVK_WIRE_OP_CODEC_BOUND, &a, sizeof(a)) == DSVK_WIRE_R_OK ? (size_t)a.out_size
-                                                                             : 0;
+                                                                              : 0;
 }
 
 static const IDStorageCompressionCodecVtbl codec_vtbl = {
@@ -110,8 +110,7 @@ static const IDStorageCompressionCodecVtbl codec_vtbl = {
     codec_compress,        codec_decompress, codec_bound,
 };
 
-HRESULT pe_codec_create(DSTORAGE_COMPRESSION_FORMAT format, UINT32 threads, REFIID riid,
-                        void **ppv)
+HRESULT pe_codec_create(DSTORAGE_COMPRESSION_FORMAT format, UINT32 threads, REFIID riid, void **ppv)
 {
     if (format != DSTORAGE_COMPRESSION_FORMAT_GDEFLATE)
         return E_INVALIDARG;

@@ -56,15 +56,9 @@ static void deliver(const dsvk_wire_completion *c)
             pe_log_warn("SetEvent(%p) failed (error %lu)", (void *)(uintptr_t)c->target,
                         GetLastError());
         break;
-    case DSVK_WIRE_DONE_ERROR:
-        pe_queue_notify_error(c->target);
-        break;
-    case DSVK_WIRE_DONE_CUSTOM_READY:
-        pe_custom_queue_notify(c->value);
-        break;
-    default:
-        pe_log_warn("unknown completion kind %u", c->kind);
-        break;
+    case DSVK_WIRE_DONE_ERROR: pe_queue_notify_error(c->target); break;
+    case DSVK_WIRE_DONE_CUSTOM_READY: pe_custom_queue_notify(c->value); break;
+    default: pe_log_warn("unknown completion kind %u", c->kind); break;
     }
 }
 

@@ -61,8 +61,8 @@ static DWORD bundled_major_minor(void)
     void *data = size ? HeapAlloc(GetProcessHeap(), 0, size) : NULL;
     VS_FIXEDFILEINFO *fixed;
     UINT fixed_len;
-    if (data && get_info(path, 0, size, data) &&
-        query(data, L"\\", (void **)&fixed, &fixed_len) && fixed_len >= sizeof(*fixed))
+    if (data && get_info(path, 0, size, data) && query(data, L"\\", (void **)&fixed, &fixed_len) &&
+        fixed_len >= sizeof(*fixed))
         result = fixed->dwFileVersionMS; /* major << 16 | minor */
     if (data)
         HeapFree(GetProcessHeap(), 0, data);

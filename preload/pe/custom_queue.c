@@ -109,8 +109,8 @@ static HRESULT get_requests(pe_custom_queue *q, uint32_t select, UINT32 max,
     bool more = false;
     while (total < max) {
         uint32_t want = max - total < chunk_max ? max - total : chunk_max;
-        dsvk_wire_custom_get a = {.select = select, .max = want,
-                                  .requests = (uint64_t)(uintptr_t)w};
+        dsvk_wire_custom_get a = {
+            .select = select, .max = want, .requests = (uint64_t)(uintptr_t)w};
         int32_t st = pe_call(DSVK_WIRE_OP_CUSTOM_GET, &a, sizeof(a));
         if (st != DSVK_WIRE_R_OK) {
             hr = pe_hresult(st);
@@ -190,9 +190,8 @@ static HRESULT STDMETHODCALLTYPE custom_set_results(IDStorageCustomDecompression
 }
 
 static const IDStorageCustomDecompressionQueue1Vtbl custom_vtbl = {
-    custom_query_interface, custom_add_ref,      custom_release,
-    custom_get_event,       custom_get_requests, custom_set_results,
-    custom_get_requests1,
+    custom_query_interface, custom_add_ref,     custom_release,       custom_get_event,
+    custom_get_requests,    custom_set_results, custom_get_requests1,
 };
 
 HRESULT pe_custom_queue_get(REFIID riid, void **ppv)

@@ -37,22 +37,22 @@ typedef struct interop_device_vtbl {
     HRESULT(STDMETHODCALLTYPE *GetDXGIAdapter)(interop_device *, REFIID, void **);
     HRESULT(STDMETHODCALLTYPE *GetInstanceExtensions)(interop_device *, UINT *, const char **);
     HRESULT(STDMETHODCALLTYPE *GetDeviceExtensions)(interop_device *, UINT *, const char **);
-    HRESULT(STDMETHODCALLTYPE *GetDeviceFeatures)(interop_device *,
-                                                  const VkPhysicalDeviceFeatures2 **);
-    HRESULT(STDMETHODCALLTYPE *GetVulkanHandles)(interop_device *, VkInstance *,
-                                                 VkPhysicalDevice *, VkDevice *);
-    HRESULT(STDMETHODCALLTYPE *GetVulkanQueueInfo)(interop_device *, ID3D12CommandQueue *,
-                                                   VkQueue *, UINT32 *);
+    HRESULT(STDMETHODCALLTYPE *GetDeviceFeatures)
+    (interop_device *, const VkPhysicalDeviceFeatures2 **);
+    HRESULT(STDMETHODCALLTYPE *GetVulkanHandles)
+    (interop_device *, VkInstance *, VkPhysicalDevice *, VkDevice *);
+    HRESULT(STDMETHODCALLTYPE *GetVulkanQueueInfo)
+    (interop_device *, ID3D12CommandQueue *, VkQueue *, UINT32 *);
     void(STDMETHODCALLTYPE *GetVulkanImageLayout)(interop_device *, ID3D12Resource *,
                                                   D3D12_RESOURCE_STATES, VkImageLayout *);
-    HRESULT(STDMETHODCALLTYPE *GetVulkanResourceInfo)(interop_device *, ID3D12Resource *,
-                                                      UINT64 *, UINT64 *);
+    HRESULT(STDMETHODCALLTYPE *GetVulkanResourceInfo)
+    (interop_device *, ID3D12Resource *, UINT64 *, UINT64 *);
     HRESULT(STDMETHODCALLTYPE *LockCommandQueue)(interop_device *, ID3D12CommandQueue *);
     HRESULT(STDMETHODCALLTYPE *UnlockCommandQueue)(interop_device *, ID3D12CommandQueue *);
     /* ID3D12DXVKInteropDevice1 */
-    HRESULT(STDMETHODCALLTYPE *GetVulkanResourceInfo1)(interop_device *, ID3D12Resource *,
-                                                       UINT64 *vk_handle, UINT64 *buffer_offset,
-                                                       VkFormat *format);
+    HRESULT(STDMETHODCALLTYPE *GetVulkanResourceInfo1)
+    (interop_device *, ID3D12Resource *, UINT64 *vk_handle, UINT64 *buffer_offset,
+     VkFormat *format);
 } interop_device_vtbl;
 struct interop_device {
     const interop_device_vtbl *lpVtbl;
@@ -76,7 +76,8 @@ static bool query_uuid(interop_device *interop, uint8_t uuid[16])
              : NULL;
     bool ok = false;
     if (props2) {
-        VkPhysicalDeviceIDProperties id = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
+        VkPhysicalDeviceIDProperties id = {.sType =
+                                               VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
         VkPhysicalDeviceProperties2 p = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
                                          .pNext = &id};
         props2(physical, &p);
@@ -184,7 +185,8 @@ static bool texture_region(pe_device *d, const DSTORAGE_DESTINATION_TEXTURE_REGI
                            dsvk_wire_destination *out)
 {
     resource_info ri;
-    if (!resource_info_of(d, t->Resource, &ri) || ri.desc.Dimension == D3D12_RESOURCE_DIMENSION_BUFFER)
+    if (!resource_info_of(d, t->Resource, &ri) ||
+        ri.desc.Dimension == D3D12_RESOURCE_DIMENSION_BUFFER)
         return false;
     const D3D12_BOX *b = &t->Region;
     if (b->right <= b->left || b->bottom <= b->top || b->back <= b->front)
@@ -207,8 +209,7 @@ static bool texture_region(pe_device *d, const DSTORAGE_DESTINATION_TEXTURE_REGI
     footprint_of(&layout, &out->u.image_region.footprint);
     out->u.image_region.footprint.data_offset = 0;
     subresource_of(&ri, t->SubresourceIndex, &out->u.image_region.footprint);
-    uint32_t box[6] = {b->left, b->top, b->front, region.Width, region.Height,
-                       b->back - b->front};
+    uint32_t box[6] = {b->left, b->top, b->front, region.Width, region.Height, b->back - b->front};
     memcpy(out->u.image_region.box, box, sizeof(box));
     return true;
 }
@@ -220,11 +221,11 @@ static bool subresources(pe_device *d, ID3D12Resource *res, UINT first, UINT cou
     if (!resource_info_of(d, res, &ri) || ri.desc.Dimension == D3D12_RESOURCE_DIMENSION_BUFFER)
         return false;
     uint32_t mips = ri.desc.MipLevels ? ri.desc.MipLevels : 1;
-    uint32_t planes = (ri.format == VK_FORMAT_D16_UNORM_S8_UINT ||
-                       ri.format == VK_FORMAT_D24_UNORM_S8_UINT ||
-                       ri.format == VK_FORMAT_D32_SFLOAT_S8_UINT)
-                          ? 2
-                          : 1;
+    uint32_t planes =
+        (ri.format == VK_FORMAT_D16_UNORM_S8_UINT || ri.format == VK_FORMAT_D24_UNORM_S8_UINT ||
+         ri.format == VK_FORMAT_D32_SFLOAT_S8_UINT)
+            ? 2
+            : 1;
     uint32_t total_subs = mips * array_size_of(&ri.desc) * planes;
     if (first >= total_subs)
         return false;
@@ -315,8 +316,7 @@ bool pe_translate_gpu_destination(pe_device *d, const DSTORAGE_REQUEST *req,
         out->u.buffer.size = dst->Buffer.Size;
         return true;
     }
-    case DSTORAGE_REQUEST_DESTINATION_TEXTURE_REGION:
-        return texture_region(d, &dst->Texture, out);
+    case DSTORAGE_REQUEST_DESTINATION_TEXTURE_REGION: return texture_region(d, &dst->Texture, out);
     case DSTORAGE_REQUEST_DESTINATION_MULTIPLE_SUBRESOURCES:
         return subresources(d, dst->MultipleSubresources.Resource,
                             dst->MultipleSubresources.FirstSubresource, 0, out, footprints);
@@ -326,9 +326,7 @@ bool pe_translate_gpu_destination(pe_device *d, const DSTORAGE_REQUEST *req,
         return subresources(d, dst->MultipleSubresourcesRange.Resource,
                             dst->MultipleSubresourcesRange.FirstSubresource,
                             dst->MultipleSubresourcesRange.NumSubresources, out, footprints);
-    case DSTORAGE_REQUEST_DESTINATION_TILES:
-        return tiles(d, &dst->Tiles, out);
-    default:
-        return false;
+    case DSTORAGE_REQUEST_DESTINATION_TILES: return tiles(d, &dst->Tiles, out);
+    default: return false;
     }
 }

@@ -334,15 +334,15 @@ extern const IID IID_IDStorageCompressionCodec;
 /* --- interfaces: vtables in slot order --- */
 
 #define DSVK_IUNKNOWN_SLOTS(T)                                                                     \
-    HRESULT(STDMETHODCALLTYPE *QueryInterface)(T * This, REFIID riid, void **ppv);                \
+    HRESULT(STDMETHODCALLTYPE *QueryInterface)(T * This, REFIID riid, void **ppv);                 \
     ULONG(STDMETHODCALLTYPE *AddRef)(T * This);                                                    \
     ULONG(STDMETHODCALLTYPE *Release)(T * This);
 
 typedef struct IDStorageFileVtbl {
     DSVK_IUNKNOWN_SLOTS(IDStorageFile)
     void(STDMETHODCALLTYPE *Close)(IDStorageFile *This);
-    HRESULT(STDMETHODCALLTYPE *GetFileInformation)(IDStorageFile *This,
-                                                   BY_HANDLE_FILE_INFORMATION *info);
+    HRESULT(STDMETHODCALLTYPE *GetFileInformation)
+    (IDStorageFile *This, BY_HANDLE_FILE_INFORMATION *info);
 } IDStorageFileVtbl;
 struct IDStorageFile {
     const IDStorageFileVtbl *lpVtbl;
@@ -353,18 +353,16 @@ typedef IDStorageCustomDecompressionQueue1 IDStorageCustomDecompressionQueue;
 typedef struct IDStorageCustomDecompressionQueue1Vtbl {
     DSVK_IUNKNOWN_SLOTS(IDStorageCustomDecompressionQueue1)
     HANDLE(STDMETHODCALLTYPE *GetEvent)(IDStorageCustomDecompressionQueue1 *This);
-    HRESULT(STDMETHODCALLTYPE *GetRequests)(IDStorageCustomDecompressionQueue1 *This,
-                                            UINT32 maxRequests,
-                                            DSTORAGE_CUSTOM_DECOMPRESSION_REQUEST *requests,
-                                            UINT32 *numRequests);
-    HRESULT(STDMETHODCALLTYPE *SetRequestResults)(IDStorageCustomDecompressionQueue1 *This,
-                                                  UINT32 numResults,
-                                                  DSTORAGE_CUSTOM_DECOMPRESSION_RESULT *results);
+    HRESULT(STDMETHODCALLTYPE *GetRequests)
+    (IDStorageCustomDecompressionQueue1 *This, UINT32 maxRequests,
+     DSTORAGE_CUSTOM_DECOMPRESSION_REQUEST *requests, UINT32 *numRequests);
+    HRESULT(STDMETHODCALLTYPE *SetRequestResults)
+    (IDStorageCustomDecompressionQueue1 *This, UINT32 numResults,
+     DSTORAGE_CUSTOM_DECOMPRESSION_RESULT *results);
     /* IDStorageCustomDecompressionQueue1 (1.1) */
-    HRESULT(STDMETHODCALLTYPE *GetRequests1)(IDStorageCustomDecompressionQueue1 *This,
-                                             DSTORAGE_GET_REQUEST_FLAGS flags, UINT32 maxRequests,
-                                             DSTORAGE_CUSTOM_DECOMPRESSION_REQUEST *requests,
-                                             UINT32 *numRequests);
+    HRESULT(STDMETHODCALLTYPE *GetRequests1)
+    (IDStorageCustomDecompressionQueue1 *This, DSTORAGE_GET_REQUEST_FLAGS flags, UINT32 maxRequests,
+     DSTORAGE_CUSTOM_DECOMPRESSION_REQUEST *requests, UINT32 *numRequests);
 } IDStorageCustomDecompressionQueue1Vtbl;
 struct IDStorageCustomDecompressionQueue1 {
     const IDStorageCustomDecompressionQueue1Vtbl *lpVtbl;
@@ -373,12 +371,12 @@ struct IDStorageCustomDecompressionQueue1 {
 typedef struct IDStorageFactory IDStorageFactory;
 typedef struct IDStorageFactoryVtbl {
     DSVK_IUNKNOWN_SLOTS(IDStorageFactory)
-    HRESULT(STDMETHODCALLTYPE *CreateQueue)(IDStorageFactory *This, const DSTORAGE_QUEUE_DESC *desc,
-                                            REFIID riid, void **ppv);
-    HRESULT(STDMETHODCALLTYPE *OpenFile)(IDStorageFactory *This, const WCHAR *path, REFIID riid,
-                                         void **ppv);
-    HRESULT(STDMETHODCALLTYPE *CreateStatusArray)(IDStorageFactory *This, UINT32 capacity,
-                                                  PCSTR name, REFIID riid, void **ppv);
+    HRESULT(STDMETHODCALLTYPE *CreateQueue)
+    (IDStorageFactory *This, const DSTORAGE_QUEUE_DESC *desc, REFIID riid, void **ppv);
+    HRESULT(STDMETHODCALLTYPE *OpenFile)
+    (IDStorageFactory *This, const WCHAR *path, REFIID riid, void **ppv);
+    HRESULT(STDMETHODCALLTYPE *CreateStatusArray)
+    (IDStorageFactory *This, UINT32 capacity, PCSTR name, REFIID riid, void **ppv);
     void(STDMETHODCALLTYPE *SetDebugFlags)(IDStorageFactory *This, UINT32 flags);
     HRESULT(STDMETHODCALLTYPE *SetStagingBufferSize)(IDStorageFactory *This, UINT32 size);
 } IDStorageFactoryVtbl;
@@ -417,8 +415,8 @@ typedef struct IDStorageQueue3Vtbl {
     /* IDStorageQueue1 (1.1) */
     void(STDMETHODCALLTYPE *EnqueueSetEvent)(IDStorageQueue3 *This, HANDLE handle);
     /* IDStorageQueue2 (1.2) */
-    DSTORAGE_COMPRESSION_SUPPORT(STDMETHODCALLTYPE *GetCompressionSupport)(
-        IDStorageQueue3 *This, DSTORAGE_COMPRESSION_FORMAT format);
+    DSTORAGE_COMPRESSION_SUPPORT(STDMETHODCALLTYPE *GetCompressionSupport)
+    (IDStorageQueue3 *This, DSTORAGE_COMPRESSION_FORMAT format);
     /* IDStorageQueue3 (1.3) */
     void(STDMETHODCALLTYPE *EnqueueRequests)(IDStorageQueue3 *This,
                                              const DSTORAGE_REQUEST *requests, UINT numRequests,
@@ -432,18 +430,13 @@ struct IDStorageQueue3 {
 typedef struct IDStorageCompressionCodec IDStorageCompressionCodec;
 typedef struct IDStorageCompressionCodecVtbl {
     DSVK_IUNKNOWN_SLOTS(IDStorageCompressionCodec)
-    HRESULT(STDMETHODCALLTYPE *CompressBuffer)(IDStorageCompressionCodec *This,
-                                               const void *uncompressedData,
-                                               size_t uncompressedDataSize,
-                                               DSTORAGE_COMPRESSION compressionSetting,
-                                               void *compressedBuffer, size_t compressedBufferSize,
-                                               size_t *compressedDataSize);
-    HRESULT(STDMETHODCALLTYPE *DecompressBuffer)(IDStorageCompressionCodec *This,
-                                                 const void *compressedData,
-                                                 size_t compressedDataSize,
-                                                 void *uncompressedBuffer,
-                                                 size_t uncompressedBufferSize,
-                                                 size_t *uncompressedDataSize);
+    HRESULT(STDMETHODCALLTYPE *CompressBuffer)
+    (IDStorageCompressionCodec *This, const void *uncompressedData, size_t uncompressedDataSize,
+     DSTORAGE_COMPRESSION compressionSetting, void *compressedBuffer, size_t compressedBufferSize,
+     size_t *compressedDataSize);
+    HRESULT(STDMETHODCALLTYPE *DecompressBuffer)
+    (IDStorageCompressionCodec *This, const void *compressedData, size_t compressedDataSize,
+     void *uncompressedBuffer, size_t uncompressedBufferSize, size_t *uncompressedDataSize);
     size_t(STDMETHODCALLTYPE *CompressBufferBound)(IDStorageCompressionCodec *This,
                                                    size_t uncompressedDataSize);
 } IDStorageCompressionCodecVtbl;

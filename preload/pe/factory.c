@@ -45,8 +45,8 @@ static ULONG STDMETHODCALLTYPE factory_release(IDStorageFactory *This)
 }
 
 static HRESULT STDMETHODCALLTYPE factory_create_queue(IDStorageFactory *This,
-                                                      const DSTORAGE_QUEUE_DESC *desc,
-                                                      REFIID riid, void **ppv)
+                                                      const DSTORAGE_QUEUE_DESC *desc, REFIID riid,
+                                                      void **ppv)
 {
     (void)This;
     if (!ppv)
@@ -107,9 +107,10 @@ static HRESULT STDMETHODCALLTYPE factory_set_staging_buffer_size(IDStorageFactor
 }
 
 static const IDStorageFactoryVtbl factory_vtbl = {
-    factory_query_interface,     factory_add_ref,         factory_release,
-    factory_create_queue,        factory_open_file,       factory_create_status_array,
-    factory_set_debug_flags,     factory_set_staging_buffer_size,
+    factory_query_interface, factory_add_ref,
+    factory_release,         factory_create_queue,
+    factory_open_file,       factory_create_status_array,
+    factory_set_debug_flags, factory_set_staging_buffer_size,
 };
 
 static pe_factory factory = {{&factory_vtbl}, 0, 0};

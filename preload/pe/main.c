@@ -11,9 +11,7 @@ __attribute__((used)) static const char version_tag[] = "dsvk-version:" DSVK_VER
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {
     switch (reason) {
-    case DLL_PROCESS_ATTACH:
-        DisableThreadLibraryCalls(instance);
-        break;
+    case DLL_PROCESS_ATTACH: DisableThreadLibraryCalls(instance); break;
     case DLL_PROCESS_DETACH:
         /* Process exit (reserved != NULL): other threads are gone and the loader lock is
          * held; touch nothing. FreeLibrary: the completion thread holds its own reference
@@ -36,8 +34,8 @@ HRESULT WINAPI DStorageGetFactory(REFIID riid, void **ppv)
     return pe_factory_get(riid, ppv);
 }
 
-HRESULT WINAPI DStorageCreateCompressionCodec(DSTORAGE_COMPRESSION_FORMAT format,
-                                              UINT32 numThreads, REFIID riid, void **ppv)
+HRESULT WINAPI DStorageCreateCompressionCodec(DSTORAGE_COMPRESSION_FORMAT format, UINT32 numThreads,
+                                              REFIID riid, void **ppv)
 {
     if (!ppv || !riid)
         return E_POINTER;

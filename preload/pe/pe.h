@@ -14,9 +14,9 @@ void pe_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pe_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* --- hresult.c --- */
-HRESULT pe_hresult(int32_t wire_result);        /* wire/core result or transport status */
-int32_t pe_wire_result_of(HRESULT hr);          /* for custom decompression results */
-HRESULT pe_hresult_from_errno(int err_no);      /* a failed open */
+HRESULT pe_hresult(int32_t wire_result);   /* wire/core result or transport status */
+int32_t pe_wire_result_of(HRESULT hr);     /* for custom decompression results */
+HRESULT pe_hresult_from_errno(int err_no); /* a failed open */
 
 /* --- channel.c --- */
 /* Finds and opens this process's channel (LOCATE). S_OK, or an error logged once. */

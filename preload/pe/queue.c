@@ -22,9 +22,9 @@ static uint64_t registry_add(pe_queue *q)
         i++;
     if (i == registry_cap) {
         uint32_t cap = registry_cap ? registry_cap * 2 : 16;
-        pe_queue **r = registry ? HeapReAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, registry,
-                                              cap * sizeof(*r))
-                                : HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, cap * sizeof(*r));
+        pe_queue **r =
+            registry ? HeapReAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, registry, cap * sizeof(*r))
+                     : HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, cap * sizeof(*r));
         if (!r) {
             ReleaseSRWLockExclusive(&registry_lock);
             return 0;
@@ -128,7 +128,8 @@ static void enqueue_request_locked(pe_queue *q, const DSTORAGE_REQUEST *r)
     pe_queue_append(q, &e, r->Name, fp);
 }
 
-static void STDMETHODCALLTYPE queue_enqueue_request(IDStorageQueue3 *This, const DSTORAGE_REQUEST *r)
+static void STDMETHODCALLTYPE queue_enqueue_request(IDStorageQueue3 *This,
+                                                    const DSTORAGE_REQUEST *r)
 {
     pe_queue *q = pe_queue_impl(This);
     if (!r)
@@ -415,7 +416,8 @@ queue_get_compression_support(IDStorageQueue3 *This, DSTORAGE_COMPRESSION_FORMAT
 {
     pe_queue *q = pe_queue_impl(This);
     dsvk_wire_compression_support a = {.queue = q->handle, .format = format};
-    if (!a.queue || pe_call(DSVK_WIRE_OP_QUEUE_COMPRESSION_SUPPORT, &a, sizeof(a)) != DSVK_WIRE_R_OK)
+    if (!a.queue ||
+        pe_call(DSVK_WIRE_OP_QUEUE_COMPRESSION_SUPPORT, &a, sizeof(a)) != DSVK_WIRE_R_OK)
         return DSTORAGE_COMPRESSION_SUPPORT_NONE;
     return a.support;
 }

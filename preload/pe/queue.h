@@ -21,7 +21,7 @@ typedef struct pe_name {
 /* Entries collected since the last crossing, with what they point to. */
 typedef struct pe_batch {
     dsvk_wire_entry *entries;
-    pe_name *names;                 /* request names, copied at enqueue */
+    pe_name *names;                   /* request names, copied at enqueue */
     dsvk_wire_footprint **footprints; /* per entry, NULL unless SUBRESOURCES */
     uint32_t count, cap;
 } pe_batch;
@@ -45,10 +45,10 @@ typedef struct pe_queue {
     /* Fence gates: while held, entries wait here (in order) instead of crossing. */
     pe_batch held;
     bool gated;
-    HANDLE gate_event;   /* SetEventOnCompletion target of the current gate */
-    HANDLE gate_wait;    /* RegisterWaitForSingleObject handle */
-    bool gate_armed;     /* a wait is registered and holds a queue reference */
-    HANDLE ungated;      /* manual-reset: set while nothing is held */
+    HANDLE gate_event; /* SetEventOnCompletion target of the current gate */
+    HANDLE gate_wait;  /* RegisterWaitForSingleObject handle */
+    bool gate_armed;   /* a wait is registered and holds a queue reference */
+    HANDLE ungated;    /* manual-reset: set while nothing is held */
 } pe_queue;
 
 static inline pe_queue *pe_queue_impl(IDStorageQueue3 *q)

@@ -94,8 +94,7 @@ static HRESULT STDMETHODCALLTYPE status_get_hresult(IDStorageStatusArray *This, 
 }
 
 static const IDStorageStatusArrayVtbl status_vtbl = {
-    status_query_interface, status_add_ref, status_release, status_is_complete,
-    status_get_hresult,
+    status_query_interface, status_add_ref, status_release, status_is_complete, status_get_hresult,
 };
 
 HRESULT pe_status_array_create(UINT32 capacity, PCSTR name, REFIID riid, void **ppv)

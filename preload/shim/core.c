@@ -4,8 +4,8 @@
  * Where libdsvk.so is: $DSVK_CORE_PATH if set, else next to this shim and then in the places
  * an install or a build tree puts it, relative to the shim's own directory (from dladdr):
  *   <dir>/libdsvk.so.0           (everything in one folder)
- *   <dir>/../libdsvk.so.0        (installed: <libdir>/dsvk/libdsvk_preload.so, <libdir>/libdsvk.so.0)
- *   <dir>/../lib/libdsvk.so.0    (a prefix with the shim in a sibling folder)
+ *   <dir>/../libdsvk.so.0        (installed: <libdir>/dsvk/libdsvk_preload.so,
+ * <libdir>/libdsvk.so.0) <dir>/../lib/libdsvk.so.0    (a prefix with the shim in a sibling folder)
  *   <dir>/../core/libdsvk.so.0   (the CMake build tree)
  * The unversioned libdsvk.so name is tried after each versioned one.
  *
@@ -80,8 +80,8 @@ static bool load_locked(void)
     if (!h) {
         const char *env = getenv("DSVK_CORE_PATH");
         if (env && *env)
-            snprintf(core_error, sizeof(core_error), "libdsvk.so not loadable from DSVK_CORE_PATH: %s",
-                     last_dlerror);
+            snprintf(core_error, sizeof(core_error),
+                     "libdsvk.so not loadable from DSVK_CORE_PATH: %s", last_dlerror);
         else
             snprintf(core_error, sizeof(core_error),
                      "libdsvk.so not found next to %s/libdsvk_preload.so (set DSVK_CORE_PATH)",
@@ -93,7 +93,7 @@ static bool load_locked(void)
 #define SHIM_CORE_RESOLVE(name)                                                                    \
     *(void **)&c.name = dlsym(h, #name);                                                           \
     if (!c.name) {                                                                                 \
-        snprintf(core_error, sizeof(core_error), "libdsvk.so lacks %s (a mismatched build?)",   \
+        snprintf(core_error, sizeof(core_error), "libdsvk.so lacks %s (a mismatched build?)",      \
                  #name);                                                                           \
         shim_err("%s", core_error);                                                                \
         dlclose(h);                                                                                \
@@ -132,9 +132,8 @@ static void make_config(const dsvk_wire_config *w, dsvk_config *c)
     if (w && w->present) {
         if (w->num_submit_threads)
             c->io_threads = w->num_submit_threads;
-        c->cpu_decompression_threads = w->cpu_decompression_threads < -1
-                                           ? 0
-                                           : w->cpu_decompression_threads;
+        c->cpu_decompression_threads =
+            w->cpu_decompression_threads < -1 ? 0 : w->cpu_decompression_threads;
         if (w->flags & DSVK_WIRE_CFG_DISABLE_GPU_DECOMPRESSION)
             c->decoder = DSVK_DECODER_CPU;
         else if (w->flags & DSVK_WIRE_CFG_DISABLE_GPU_METACOMMAND)

@@ -27,8 +27,8 @@ static bool name_is(const char *base, const char *const *names)
 
 shim_process_kind shim_classify_exe(const char *exe_path)
 {
-    static const char *const loaders[] = {"wine", "wine64", "wine-preloader",
-                                          "wine64-preloader", NULL};
+    static const char *const loaders[] = {"wine", "wine64", "wine-preloader", "wine64-preloader",
+                                          NULL};
     static const char *const servers[] = {"wineserver", "wineserver32", "wineserver64", NULL};
     if (!exe_path || !*exe_path)
         return SHIM_PROCESS_OTHER;

@@ -20,7 +20,8 @@ static inline bool looks_like_call(const void *buf, size_t len, size_t min, size
     return shim_has_magic((uintptr_t)buf);
 }
 
-#define READ_MAX (sizeof(dsvk_wire_header) + DSVK_WIRE_MAX_COMPLETIONS * sizeof(dsvk_wire_completion))
+#define READ_MAX                                                                                   \
+    (sizeof(dsvk_wire_header) + DSVK_WIRE_MAX_COMPLETIONS * sizeof(dsvk_wire_completion))
 
 static inline void need_real(void)
 {

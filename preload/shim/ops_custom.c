@@ -71,8 +71,8 @@ int32_t shim_op_custom_set(dsvk_wire_custom_set *a)
         res[i].id = in[i].id;
         int32_t v = in[i].result;
         /* Only results the core knows; anything else from the PE side is a decode failure. */
-        res[i].result = v <= 0 && v >= DSVK_WIRE_R_CANCELLED ? (dsvk_result)v
-                                                             : DSVK_E_DECOMPRESSION;
+        res[i].result =
+            v <= 0 && v >= DSVK_WIRE_R_CANCELLED ? (dsvk_result)v : DSVK_E_DECOMPRESSION;
     }
     dsvk_result r = core.dsvk_custom_set_results(rt, n, res);
     free(res);
@@ -103,9 +103,9 @@ int32_t shim_op_codec_compress(dsvk_wire_codec *a)
         !shim_range_ok(a->out, a->out_cap))
         return DSVK_WIRE_R_INVALID_ARGUMENT;
     size_t out_size = 0;
-    dsvk_result r = core.dsvk_gdeflate_compress(
-        (const void *)(uintptr_t)a->in, (size_t)a->in_size, (void *)(uintptr_t)a->out,
-        (size_t)a->out_cap, &out_size, a->level, a->threads);
+    dsvk_result r = core.dsvk_gdeflate_compress((const void *)(uintptr_t)a->in, (size_t)a->in_size,
+                                                (void *)(uintptr_t)a->out, (size_t)a->out_cap,
+                                                &out_size, a->level, a->threads);
     a->out_size = out_size;
     return r;
 }

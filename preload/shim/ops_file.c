@@ -84,8 +84,8 @@ int32_t shim_op_status_create(dsvk_wire_status_create *a)
     shim_status *s = calloc(1, sizeof(*s));
     if (!s)
         return DSVK_WIRE_R_NO_MEMORY;
-    dsvk_result r = core.dsvk_status_array_wrap(rt, (int32_t *)(uintptr_t)a->storage,
-                                                a->capacity, name, &s->array);
+    dsvk_result r = core.dsvk_status_array_wrap(rt, (int32_t *)(uintptr_t)a->storage, a->capacity,
+                                                name, &s->array);
     if (r != DSVK_OK) {
         free(s);
         return r;

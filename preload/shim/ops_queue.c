@@ -57,8 +57,8 @@ int32_t shim_op_queue_create(dsvk_wire_queue_create *a)
         device = shim_find_device(uuid);
     }
     dsvk_queue_desc desc = {
-        .source_type = a->source_type == DSVK_WIRE_SRC_MEMORY ? DSVK_SOURCE_MEMORY
-                                                              : DSVK_SOURCE_FILE,
+        .source_type =
+            a->source_type == DSVK_WIRE_SRC_MEMORY ? DSVK_SOURCE_MEMORY : DSVK_SOURCE_FILE,
         .capacity = a->capacity,
         .priority = (dsvk_priority)a->priority,
         .name = name,
@@ -173,8 +173,7 @@ static void convert_destination(const dsvk_wire_destination *w, dsvk_destination
         d->u.tiles.tile_height = w->u.tiles.tile_height;
         d->u.tiles.tile_depth = w->u.tiles.tile_depth;
         break;
-    default:
-        break; /* unknown type: the core rejects it */
+    default: break; /* unknown type: the core rejects it */
     }
 }
 
@@ -284,9 +283,7 @@ int32_t shim_op_queue_batch(dsvk_wire_queue_batch *a)
         memcpy(&en, &e[i], sizeof(en));
         dsvk_result r;
         switch (en.kind) {
-        case DSVK_WIRE_ENTRY_REQUEST:
-            r = enqueue_request(sq, &en.u.request, &memo);
-            break;
+        case DSVK_WIRE_ENTRY_REQUEST: r = enqueue_request(sq, &en.u.request, &memo); break;
         case DSVK_WIRE_ENTRY_STATUS:
             r = enqueue_status(sq, en.u.status.array, en.u.status.index);
             break;
@@ -379,8 +376,7 @@ static void wire_request_of(const dsvk_request *r, dsvk_wire_request *w)
         w->destination.u.buffer.offset = r->destination.u.buffer.offset;
         w->destination.u.buffer.size = r->destination.u.buffer.size;
         break;
-    default:
-        break; /* the PE side reports the resource it knows; handles mean nothing there */
+    default: break; /* the PE side reports the resource it knows; handles mean nothing there */
     }
 }
 
@@ -403,8 +399,7 @@ int32_t shim_op_queue_error_record(dsvk_wire_error_record *a)
     wire_request_of(&rec->request, &a->request);
     snprintf(a->request_name, sizeof(a->request_name), "%s", rec->request_name);
     snprintf(a->file_name, sizeof(a->file_name), "%s", rec->file_name);
-    a->status_array = rec->kind == DSVK_ENTRY_STATUS ? shim_status_pe_object(rec->status_array)
-                                                     : 0;
+    a->status_array = rec->kind == DSVK_ENTRY_STATUS ? shim_status_pe_object(rec->status_array) : 0;
     a->status_index = rec->status_index;
     a->reserved = 0;
     a->signal_value = rec->signal_value;

@@ -24,15 +24,15 @@ void shim_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* detect.c: whether this process is a Wine process the shim serves. */
 typedef enum shim_process_kind {
-    SHIM_PROCESS_OTHER = 0,   /* not Wine: stay inert */
-    SHIM_PROCESS_WINESERVER,  /* Wine's server: stay inert */
-    SHIM_PROCESS_WINE,        /* a Wine loader/preloader: serve */
+    SHIM_PROCESS_OTHER = 0,  /* not Wine: stay inert */
+    SHIM_PROCESS_WINESERVER, /* Wine's server: stay inert */
+    SHIM_PROCESS_WINE,       /* a Wine loader/preloader: serve */
 } shim_process_kind;
 shim_process_kind shim_classify_exe(const char *exe_path);
 shim_process_kind shim_detect_process(void);
 
 /* setup.c: constructor work (environment, channel file) and the channel's identity. */
-extern bool shim_active;          /* true once the channel exists in a Wine process */
+extern bool shim_active; /* true once the channel exists in a Wine process */
 extern dev_t shim_channel_dev;
 extern ino_t shim_channel_ino;
 extern char shim_channel_path[DSVK_WIRE_PATH_MAX];
@@ -73,8 +73,8 @@ ssize_t shim_serve_write(int fd, void *buf, size_t len);
 ssize_t shim_serve_read(int fd, void *buf, size_t len);
 
 /* validate.c: PE pointers lie in the same address space; these catch the nonsensical. */
-bool shim_range_ok(uint64_t addr, uint64_t size);  /* size 0 allowed with any addr */
-bool shim_ptr_ok(uint64_t addr, uint64_t size); /* + non-null, aligned to 4, mapped */
+bool shim_range_ok(uint64_t addr, uint64_t size); /* size 0 allowed with any addr */
+bool shim_ptr_ok(uint64_t addr, uint64_t size);   /* + non-null, aligned to 4, mapped */
 /* Copies a NUL-terminated string of at most max-1 bytes from PE memory (validated);
  * false if the pointer is bad. addr 0 gives "". */
 bool shim_copy_string(uint64_t addr, char *out, size_t max);

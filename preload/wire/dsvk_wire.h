@@ -51,9 +51,9 @@ typedef struct dsvk_wire_header {
 
 /* Opcodes. */
 enum {
-    DSVK_WIRE_OP_LOCATE = 1,      /* served on ANY fd: is this the channel? where is it? */
-    DSVK_WIRE_OP_HELLO = 2,       /* load the core, create the runtime (with configuration) */
-    DSVK_WIRE_OP_CONFIGURE = 3,   /* re-create the runtime with a new configuration */
+    DSVK_WIRE_OP_LOCATE = 1,    /* served on ANY fd: is this the channel? where is it? */
+    DSVK_WIRE_OP_HELLO = 2,     /* load the core, create the runtime (with configuration) */
+    DSVK_WIRE_OP_CONFIGURE = 3, /* re-create the runtime with a new configuration */
     DSVK_WIRE_OP_FILE_OPEN = 10,
     DSVK_WIRE_OP_FILE_CLOSE = 11,
     DSVK_WIRE_OP_FILE_INFO = 12,
@@ -110,18 +110,18 @@ enum {
     DSVK_WIRE_R_CANCELLED = -26,
 
     DSVK_WIRE_S_UNANSWERED = 0x7ffe0001, /* set by the PE side; unchanged = nobody served it */
-    DSVK_WIRE_E_VERSION = -1000,      /* the shim speaks another version (in `version`) */
-    DSVK_WIRE_E_OPCODE = -1001,       /* unknown opcode */
-    DSVK_WIRE_E_ARGS = -1002,         /* argument block size, pointer or count rejected */
-    DSVK_WIRE_E_NO_CORE = -1003,      /* libdsvk.so could not be loaded or lacks a symbol */
-    DSVK_WIRE_E_NO_RUNTIME = -1004,   /* runtime creation failed, or HELLO not done */
-    DSVK_WIRE_E_HANDLE = -1005,       /* unknown, stale or wrong-type handle */
+    DSVK_WIRE_E_VERSION = -1000,         /* the shim speaks another version (in `version`) */
+    DSVK_WIRE_E_OPCODE = -1001,          /* unknown opcode */
+    DSVK_WIRE_E_ARGS = -1002,            /* argument block size, pointer or count rejected */
+    DSVK_WIRE_E_NO_CORE = -1003,         /* libdsvk.so could not be loaded or lacks a symbol */
+    DSVK_WIRE_E_NO_RUNTIME = -1004,      /* runtime creation failed, or HELLO not done */
+    DSVK_WIRE_E_HANDLE = -1005,          /* unknown, stale or wrong-type handle */
 };
 
 /* --- LOCATE (any fd) --- */
 typedef struct dsvk_wire_locate {
-    uint32_t is_channel; /* reply: 1 when the fd written to is this process's channel */
-    uint32_t pid;        /* reply: unix pid of the process */
+    uint32_t is_channel;           /* reply: 1 when the fd written to is this process's channel */
+    uint32_t pid;                  /* reply: unix pid of the process */
     char path[DSVK_WIRE_PATH_MAX]; /* reply: unix path of this process's channel */
 } dsvk_wire_locate;
 
@@ -136,11 +136,11 @@ enum {
 };
 
 typedef struct dsvk_wire_config {
-    uint32_t present;             /* 0: no DStorageSetConfiguration call, use defaults */
-    uint32_t num_submit_threads;  /* 0 = default */
+    uint32_t present;                  /* 0: no DStorageSetConfiguration call, use defaults */
+    uint32_t num_submit_threads;       /* 0 = default */
     int32_t cpu_decompression_threads; /* 0 = default, -1 = disabled (custom queue) */
-    uint32_t flags;               /* DSVK_WIRE_CFG_* */
-    uint32_t staging_size;        /* IDStorageFactory::SetStagingBufferSize; 0 = default */
+    uint32_t flags;                    /* DSVK_WIRE_CFG_* */
+    uint32_t staging_size;             /* IDStorageFactory::SetStagingBufferSize; 0 = default */
     uint32_t reserved;
 } dsvk_wire_config;
 
@@ -150,7 +150,7 @@ enum {
 
 typedef struct dsvk_wire_hello {
     dsvk_wire_config config;
-    uint32_t caps;        /* reply: DSVK_WIRE_CAP_* */
+    uint32_t caps; /* reply: DSVK_WIRE_CAP_* */
     uint32_t reserved;
     char core_version[32]; /* reply: dsvk_version() of the loaded core */
     char message[256];     /* reply: why the core or runtime is unavailable */
@@ -166,7 +166,7 @@ typedef struct dsvk_wire_file_open {
 
 typedef struct dsvk_wire_file_info {
     uint64_t handle;
-    uint64_t size;      /* reply fields */
+    uint64_t size; /* reply fields */
     uint64_t device;
     uint64_t inode;
     int64_t mtime_ns;
@@ -181,24 +181,24 @@ typedef struct dsvk_wire_handle {
 
 /* --- status arrays --- */
 typedef struct dsvk_wire_status_create {
-    uint64_t storage;  /* PE address of capacity int32_t elements, 4-byte aligned */
+    uint64_t storage; /* PE address of capacity int32_t elements, 4-byte aligned */
     uint32_t capacity;
     uint32_t reserved;
     uint64_t pe_object; /* the PE IDStorageStatusArray*, echoed in error records */
     char name[DSVK_WIRE_NAME_MAX];
-    uint64_t handle;    /* reply */
+    uint64_t handle; /* reply */
 } dsvk_wire_status_create;
 
 /* --- queues --- */
 typedef struct dsvk_wire_queue_create {
     uint32_t source_type; /* 0 file, 1 memory */
     uint16_t capacity;
-    int8_t priority;      /* -1 .. 2 */
-    uint8_t has_device;   /* device_uuid is valid */
+    int8_t priority;    /* -1 .. 2 */
+    uint8_t has_device; /* device_uuid is valid */
     uint8_t device_uuid[16];
-    uint64_t pe_queue;    /* PE queue id, echoed in ERROR completions */
+    uint64_t pe_queue; /* PE queue id, echoed in ERROR completions */
     char name[DSVK_WIRE_NAME_MAX];
-    uint64_t handle;      /* reply */
+    uint64_t handle;       /* reply */
     uint32_t bound_device; /* reply: 1 when the core bound the queue to a Vulkan device */
     uint32_t reserved;
 } dsvk_wire_queue_create;
@@ -263,15 +263,15 @@ typedef struct dsvk_wire_destination {
 } dsvk_wire_destination;
 
 typedef struct dsvk_wire_request {
-    uint32_t source_type;  /* DSVK_WIRE_SRC_* */
-    uint8_t compression;   /* DSTORAGE_COMPRESSION_FORMAT */
+    uint32_t source_type; /* DSVK_WIRE_SRC_* */
+    uint8_t compression;  /* DSTORAGE_COMPRESSION_FORMAT */
     uint8_t reserved[3];
-    uint64_t source;       /* file handle, or PE address of the source bytes */
-    uint64_t offset;       /* file offset */
-    uint32_t size;         /* source bytes */
+    uint64_t source; /* file handle, or PE address of the source bytes */
+    uint64_t offset; /* file offset */
+    uint32_t size;   /* source bytes */
     uint32_t uncompressed_size;
     uint64_t cancel_tag;
-    uint64_t name;         /* PE address of a NUL-terminated name, or 0 */
+    uint64_t name; /* PE address of a NUL-terminated name, or 0 */
     dsvk_wire_destination destination;
 } dsvk_wire_request;
 
@@ -335,15 +335,15 @@ typedef struct dsvk_wire_error_record {
     uint64_t queue;
     uint32_t failure_count; /* reply fields */
     int32_t result;
-    int32_t kind;           /* DSVK_WIRE_KIND_* */
+    int32_t kind; /* DSVK_WIRE_KIND_* */
     int32_t sys_errno;
     dsvk_wire_request request; /* source is 0 (the file may be gone), name is 0 */
     char request_name[DSVK_WIRE_NAME_MAX];
-    char file_name[1024];   /* unix path of the request's file, "" for memory sources */
-    uint64_t status_array;  /* pe_object of the status array (kind STATUS) */
+    char file_name[1024];  /* unix path of the request's file, "" for memory sources */
+    uint64_t status_array; /* pe_object of the status array (kind STATUS) */
     uint32_t status_index;
     uint32_t reserved;
-    uint64_t signal_value;  /* kind SIGNAL */
+    uint64_t signal_value; /* kind SIGNAL */
 } dsvk_wire_error_record;
 
 enum {
@@ -364,21 +364,21 @@ typedef struct dsvk_wire_custom_request {
     uint64_t id;
     uint8_t compression;
     uint8_t reserved[3];
-    uint32_t flags;       /* DSTORAGE_CUSTOM_DECOMPRESSION_FLAGS */
+    uint32_t flags; /* DSTORAGE_CUSTOM_DECOMPRESSION_FLAGS */
     uint64_t src_size;
-    uint64_t src;         /* address of the compressed bytes (core staging memory; the
-                             one address space makes it readable from PE code) */
+    uint64_t src; /* address of the compressed bytes (core staging memory; the
+                     one address space makes it readable from PE code) */
     uint64_t dst_size;
     uint64_t dst;
 } dsvk_wire_custom_request;
 
 typedef struct dsvk_wire_custom_get {
-    uint32_t select;     /* 1 custom, 2 built-in, 3 all */
-    uint32_t max;        /* <= DSVK_WIRE_MAX_CUSTOM */
-    uint64_t requests;   /* PE address of max dsvk_wire_custom_request */
-    uint32_t count;      /* reply */
-    uint32_t more;       /* reply: 1 when requests still wait (of any kind) */
-    uint64_t arm_seq;    /* reply: CUSTOM_READY completions older than this are stale */
+    uint32_t select;   /* 1 custom, 2 built-in, 3 all */
+    uint32_t max;      /* <= DSVK_WIRE_MAX_CUSTOM */
+    uint64_t requests; /* PE address of max dsvk_wire_custom_request */
+    uint32_t count;    /* reply */
+    uint32_t more;     /* reply: 1 when requests still wait (of any kind) */
+    uint64_t arm_seq;  /* reply: CUSTOM_READY completions older than this are stale */
 } dsvk_wire_custom_get;
 
 typedef struct dsvk_wire_custom_result {
@@ -395,13 +395,13 @@ typedef struct dsvk_wire_custom_set {
 
 /* --- codec --- */
 typedef struct dsvk_wire_codec {
-    uint64_t in;        /* PE addresses */
+    uint64_t in; /* PE addresses */
     uint64_t in_size;
     uint64_t out;
     uint64_t out_cap;
-    int32_t level;      /* COMPRESS: 1..12 */
-    uint32_t threads;   /* 0 = one per CPU */
-    uint64_t out_size;  /* reply: COMPRESS/DECOMPRESS bytes written; BOUND: the bound */
+    int32_t level;     /* COMPRESS: 1..12 */
+    uint32_t threads;  /* 0 = one per CPU */
+    uint64_t out_size; /* reply: COMPRESS/DECOMPRESS bytes written; BOUND: the bound */
 } dsvk_wire_codec;
 
 /* --- completions (read side) --- */

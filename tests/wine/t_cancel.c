@@ -13,8 +13,10 @@ enum { CHUNK = 65536, NCHUNK = 256 };
 
 static IDStorageQueue *make_queue(IDStorageFactory *f, UINT16 capacity)
 {
-    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE, .Capacity = capacity,
-                             .Priority = DSTORAGE_PRIORITY_NORMAL, .Name = "cancel"};
+    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
+                             .Capacity = capacity,
+                             .Priority = DSTORAGE_PRIORITY_NORMAL,
+                             .Name = "cancel"};
     IDStorageQueue *q = NULL;
     CHECK_HR(f->lpVtbl->CreateQueue(f, &d, &IID_IDStorageQueue, (void **)&q), S_OK);
     REQUIRE(q != NULL, "queue");

@@ -20,7 +20,8 @@ static void read_once(const WCHAR *name, uint32_t seed)
     wt_path(path, MAX_PATH, name);
     IDStorageFile *file = NULL;
     CHECK_HR(f->lpVtbl->OpenFile(f, path, &IID_IDStorageFile, (void **)&file), S_OK);
-    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE, .Capacity = 128,
+    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
+                             .Capacity = 128,
                              .Priority = DSTORAGE_PRIORITY_NORMAL};
     IDStorageQueue *q = NULL;
     CHECK_HR(f->lpVtbl->CreateQueue(f, &d, &IID_IDStorageQueue, (void **)&q), S_OK);

@@ -9,9 +9,9 @@
 
 #include "wine_test.h"
 
-static const char *const names[] = {"long_distance", "mesh_vertices", "random_64k",
-                                    "random_64k_plus1", "text_headers", "tiny_1",
-                                    "tiny_13", "zeros_128k"};
+static const char *const names[] = {"long_distance",    "mesh_vertices", "random_64k",
+                                    "random_64k_plus1", "text_headers",  "tiny_1",
+                                    "tiny_13",          "zeros_128k"};
 
 int main(void)
 {
@@ -71,8 +71,8 @@ int main(void)
             CHECK_HR(c->lpVtbl->DecompressBuffer(c, ref, ref_size, back, raw_size - 1, &m),
                      HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER));
             size_t n = 0;
-            CHECK_HR(c->lpVtbl->CompressBuffer(c, raw, raw_size, DSTORAGE_COMPRESSION_DEFAULT,
-                                               comp, 8, &n),
+            CHECK_HR(c->lpVtbl->CompressBuffer(c, raw, raw_size, DSTORAGE_COMPRESSION_DEFAULT, comp,
+                                               8, &n),
                      HRESULT_FROM_WIN32(ERROR_INSUFFICIENT_BUFFER));
         }
         free(raw);

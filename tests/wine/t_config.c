@@ -34,8 +34,10 @@ int main(void)
     IDStorageCompressionCodec *codec = NULL;
     DStorageCreateCompressionCodec(DSTORAGE_COMPRESSION_FORMAT_GDEFLATE, 1,
                                    &IID_IDStorageCompressionCodec, (void **)&codec);
-    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY, .Capacity = 128,
-                             .Priority = DSTORAGE_PRIORITY_REALTIME, .Name = "cfg"};
+    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY,
+                             .Capacity = 128,
+                             .Priority = DSTORAGE_PRIORITY_REALTIME,
+                             .Name = "cfg"};
     IDStorageQueue2 *q = NULL;
     f->lpVtbl->CreateQueue(f, &d, &IID_IDStorageQueue2, (void **)&q);
     IDStorageStatusArray *st = NULL;
@@ -69,8 +71,8 @@ int main(void)
     CHECK_HR(cq->lpVtbl->GetRequests1(cq, DSTORAGE_GET_REQUEST_FLAG_SELECT_BUILTIN, 1, &req, &n),
              S_OK);
     REQUIRE(n == 1, "the GDeflate request");
-    CHECK(req.CompressionFormat == DSTORAGE_COMPRESSION_FORMAT_GDEFLATE &&
-              req.SrcSize == gd_size && req.DstSize == raw_size && req.DstBuffer == out,
+    CHECK(req.CompressionFormat == DSTORAGE_COMPRESSION_FORMAT_GDEFLATE && req.SrcSize == gd_size &&
+              req.DstSize == raw_size && req.DstBuffer == out,
           "request fields");
     size_t got = 0;
     DSTORAGE_CUSTOM_DECOMPRESSION_RESULT res = {req.Id, S_OK};

@@ -55,10 +55,14 @@ int main(void)
     HANDLE ev = cq->lpVtbl->GetEvent(cq);
     REQUIRE(ev != NULL, "custom event");
 
-    DSTORAGE_QUEUE_DESC fd = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE, .Capacity = 256,
-                              .Priority = DSTORAGE_PRIORITY_NORMAL, .Name = "custom-file"};
-    DSTORAGE_QUEUE_DESC md = {.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY, .Capacity = 256,
-                              .Priority = DSTORAGE_PRIORITY_REALTIME, .Name = "custom-mem"};
+    DSTORAGE_QUEUE_DESC fd = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
+                              .Capacity = 256,
+                              .Priority = DSTORAGE_PRIORITY_NORMAL,
+                              .Name = "custom-file"};
+    DSTORAGE_QUEUE_DESC md = {.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY,
+                              .Capacity = 256,
+                              .Priority = DSTORAGE_PRIORITY_REALTIME,
+                              .Name = "custom-mem"};
     IDStorageQueue *fq = NULL, *mq = NULL;
     f->lpVtbl->CreateQueue(f, &fd, &IID_IDStorageQueue, (void **)&fq);
     f->lpVtbl->CreateQueue(f, &md, &IID_IDStorageQueue, (void **)&mq);
@@ -116,8 +120,8 @@ int main(void)
             continue;
         DSTORAGE_CUSTOM_DECOMPRESSION_REQUEST reqs[8];
         UINT32 n = 0;
-        HRESULT hr = cq->lpVtbl->GetRequests1(cq, DSTORAGE_GET_REQUEST_FLAG_SELECT_CUSTOM, 8, reqs,
-                                              &n);
+        HRESULT hr =
+            cq->lpVtbl->GetRequests1(cq, DSTORAGE_GET_REQUEST_FLAG_SELECT_CUSTOM, 8, reqs, &n);
         CHECK(hr == S_OK, "GetRequests1 = %#lx", (unsigned long)hr);
         DSTORAGE_CUSTOM_DECOMPRESSION_RESULT res[8];
         for (UINT32 i = 0; i < n; i++) {

@@ -12,8 +12,11 @@
 static HRESULT create(IDStorageFactory *f, UINT64 source, UINT16 capacity, DSTORAGE_PRIORITY p,
                       ID3D12Device *device, IDStorageQueue **out)
 {
-    DSTORAGE_QUEUE_DESC d = {.SourceType = source, .Capacity = capacity, .Priority = p,
-                             .Name = "errors", .Device = device};
+    DSTORAGE_QUEUE_DESC d = {.SourceType = source,
+                             .Capacity = capacity,
+                             .Priority = p,
+                             .Name = "errors",
+                             .Device = device};
     *out = NULL;
     return f->lpVtbl->CreateQueue(f, &d, &IID_IDStorageQueue, (void **)out);
 }
@@ -79,7 +82,8 @@ static void test_queue_failures(IDStorageFactory *f)
     CHECK_HR(f->lpVtbl->OpenFile(f, path, &IID_IDStorageFile, (void **)&file), S_OK);
     REQUIRE(file != NULL, "open");
     IDStorageQueue *q;
-    CHECK_HR(create(f, DSTORAGE_REQUEST_SOURCE_FILE, 256, DSTORAGE_PRIORITY_NORMAL, NULL, &q), S_OK);
+    CHECK_HR(create(f, DSTORAGE_REQUEST_SOURCE_FILE, 256, DSTORAGE_PRIORITY_NORMAL, NULL, &q),
+             S_OK);
     REQUIRE(q != NULL, "queue");
     IDStorageStatusArray *st = NULL;
     f->lpVtbl->CreateStatusArray(f, 4, "errors", &IID_IDStorageStatusArray, (void **)&st);
@@ -180,8 +184,8 @@ static void test_queue_failures(IDStorageFactory *f)
         q->lpVtbl->Submit(q);
         CHECK(wt_wait_status(st, 2, 30000), "%s completes", cases[i].what);
         HRESULT hr = st->lpVtbl->GetHResult(st, 2);
-        CHECK(hr == cases[i].expected, "%s: %#lx, expected %#lx", cases[i].what,
-              (unsigned long)hr, (unsigned long)cases[i].expected);
+        CHECK(hr == cases[i].expected, "%s: %#lx, expected %#lx", cases[i].what, (unsigned long)hr,
+              (unsigned long)cases[i].expected);
         q->lpVtbl->RetrieveErrorRecord(q, &rec);
         CHECK(rec.FailureCount == 1 && rec.FirstFailure.HResult == cases[i].expected &&
                   !strcmp(rec.FirstFailure.Request.RequestName, cases[i].what),

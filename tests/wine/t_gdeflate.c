@@ -7,9 +7,9 @@
 
 #include "wine_test.h"
 
-static const char *const names[] = {"long_distance", "mesh_vertices", "random_64k",
-                                    "random_64k_plus1", "text_headers", "tiny_1",
-                                    "tiny_13", "zeros_128k"};
+static const char *const names[] = {"long_distance",    "mesh_vertices", "random_64k",
+                                    "random_64k_plus1", "text_headers",  "tiny_1",
+                                    "tiny_13",          "zeros_128k"};
 static const int levels[] = {1, 9, 12};
 #define NV (sizeof(names) / sizeof(names[0]))
 #define NL (sizeof(levels) / sizeof(levels[0]))
@@ -28,10 +28,14 @@ int main(void)
     wt_vectors_dir(dir, MAX_PATH);
     IDStorageFactory *f = wt_factory();
 
-    DSTORAGE_QUEUE_DESC fd = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE, .Capacity = 512,
-                              .Priority = DSTORAGE_PRIORITY_NORMAL, .Name = "gd-file"};
-    DSTORAGE_QUEUE_DESC md = {.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY, .Capacity = 512,
-                              .Priority = DSTORAGE_PRIORITY_REALTIME, .Name = "gd-mem"};
+    DSTORAGE_QUEUE_DESC fd = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
+                              .Capacity = 512,
+                              .Priority = DSTORAGE_PRIORITY_NORMAL,
+                              .Name = "gd-file"};
+    DSTORAGE_QUEUE_DESC md = {.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY,
+                              .Capacity = 512,
+                              .Priority = DSTORAGE_PRIORITY_REALTIME,
+                              .Name = "gd-mem"};
     IDStorageQueue *fq = NULL, *mq = NULL;
     CHECK_HR(f->lpVtbl->CreateQueue(f, &fd, &IID_IDStorageQueue, (void **)&fq), S_OK);
     CHECK_HR(f->lpVtbl->CreateQueue(f, &md, &IID_IDStorageQueue, (void **)&mq), S_OK);

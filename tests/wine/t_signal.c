@@ -38,8 +38,10 @@ static void read_chunk(IDStorageQueue *q, IDStorageFile *file, int i, uint8_t *d
 
 static IDStorageQueue3 *make_queue(IDStorageFactory *f)
 {
-    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE, .Capacity = 1024,
-                             .Priority = DSTORAGE_PRIORITY_NORMAL, .Name = "signal"};
+    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
+                             .Capacity = 1024,
+                             .Priority = DSTORAGE_PRIORITY_NORMAL,
+                             .Name = "signal"};
     IDStorageQueue3 *q = NULL;
     CHECK_HR(f->lpVtbl->CreateQueue(f, &d, &IID_IDStorageQueue3, (void **)&q), S_OK);
     REQUIRE(q != NULL, "queue");

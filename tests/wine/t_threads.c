@@ -66,15 +66,16 @@ int main(void)
     wt_path(path, MAX_PATH, L"threads.bin");
     CHECK_HR(factory->lpVtbl->OpenFile(factory, path, &IID_IDStorageFile, (void **)&file), S_OK);
     REQUIRE(file != NULL, "open");
-    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE, .Capacity = 256,
-                             .Priority = DSTORAGE_PRIORITY_NORMAL, .Name = "threads"};
+    DSTORAGE_QUEUE_DESC d = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
+                             .Capacity = 256,
+                             .Priority = DSTORAGE_PRIORITY_NORMAL,
+                             .Name = "threads"};
     CHECK_HR(factory->lpVtbl->CreateQueue(factory, &d, &IID_IDStorageQueue, (void **)&shared_queue),
              S_OK);
     worker w[THREADS];
     HANDLE th[THREADS];
     for (int t = 0; t < THREADS; t++) {
-        w[t] = (worker){.index = t, .fence = wt_fence_create(),
-                        .dst = calloc(PER_THREAD, CHUNK)};
+        w[t] = (worker){.index = t, .fence = wt_fence_create(), .dst = calloc(PER_THREAD, CHUNK)};
         if (t < 4)
             CHECK_HR(factory->lpVtbl->CreateQueue(factory, &d, &IID_IDStorageQueue,
                                                   (void **)&w[t].queue),
@@ -88,8 +89,9 @@ int main(void)
     CHECK(WaitForMultipleObjects(THREADS, th, TRUE, 120000) == WAIT_OBJECT_0, "threads finish");
     for (int t = 0; t < THREADS; t++) {
         CHECK(w[t].failures == 0, "thread %d: %d failures", t, w[t].failures);
-        CHECK(!memcmp(w[t].dst, expect + (size_t)t * PER_THREAD * CHUNK, (size_t)PER_THREAD * CHUNK),
-              "thread %d data", t);
+        CHECK(
+            !memcmp(w[t].dst, expect + (size_t)t * PER_THREAD * CHUNK, (size_t)PER_THREAD * CHUNK),
+            "thread %d data", t);
         UINT64 hist[PER_THREAD / 32 + 1];
         uint32_t n = wt_fence_history(w[t].fence, hist, PER_THREAD / 32 + 1);
         bool ordered = n == PER_THREAD / 32;

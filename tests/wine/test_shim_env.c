@@ -66,7 +66,7 @@ static void test_overrides(void **state)
     check_overrides("", "dstorage=b");
     check_overrides("d3d11,dxgi=n", "d3d11,dxgi=n;dstorage=b");
     check_overrides("d3d11=n;", "d3d11=n;dstorage=b");
-    check_overrides("dxgi=n;dstorage=n", NULL);            /* the user decided */
+    check_overrides("dxgi=n;dstorage=n", NULL); /* the user decided */
     check_overrides("d3d12,DStorage.dll=n,b", NULL);
     check_overrides("*dstorage=n", NULL);
     check_overrides("dstoragecore=n", "dstoragecore=n;dstorage=b"); /* another DLL */

@@ -91,9 +91,9 @@ static void test_version_mismatch(void **state)
     (void)state;
     uint16_t v = 0;
     dsvk_wire_handle h = {0};
-    assert_int_equal(call_ex(channel, DSVK_WIRE_VERSION + 7, DSVK_WIRE_OP_FILE_CLOSE, &h,
-                             sizeof(h), &v),
-                     DSVK_WIRE_E_VERSION);
+    assert_int_equal(
+        call_ex(channel, DSVK_WIRE_VERSION + 7, DSVK_WIRE_OP_FILE_CLOSE, &h, sizeof(h), &v),
+        DSVK_WIRE_E_VERSION);
     assert_int_equal(v, DSVK_WIRE_VERSION); /* the shim says which version it speaks */
     /* A longer header of a future version is answered the same way. */
     uint8_t big[64] = {0};
@@ -115,9 +115,9 @@ static void test_bad_calls(void **state)
     assert_int_equal(call(DSVK_WIRE_OP_FILE_CLOSE, NULL, sizeof(h)), DSVK_WIRE_E_ARGS);
     assert_int_equal(call(DSVK_WIRE_OP_FILE_CLOSE, (void *)(uintptr_t)0x1000, sizeof(h)),
                      DSVK_WIRE_E_ARGS); /* the first 64 KiB are never user memory */
-    assert_int_equal(call(DSVK_WIRE_OP_FILE_CLOSE, (void *)(uintptr_t)0xffff800000000000ull,
-                          sizeof(h)),
-                     DSVK_WIRE_E_ARGS); /* kernel half */
+    assert_int_equal(
+        call(DSVK_WIRE_OP_FILE_CLOSE, (void *)(uintptr_t)0xffff800000000000ull, sizeof(h)),
+        DSVK_WIRE_E_ARGS); /* kernel half */
     /* Handles: unknown, wrong type, stale. */
     h.handle = 0x123456789ull;
     assert_int_equal(call(DSVK_WIRE_OP_FILE_CLOSE, &h, sizeof(h)), DSVK_WIRE_E_HANDLE);
@@ -149,12 +149,13 @@ static void test_bad_calls(void **state)
 static void test_batch_limits(void **state)
 {
     (void)state;
-    dsvk_wire_queue_create qc = {.source_type = DSVK_WIRE_SRC_MEMORY, .capacity = 128,
-                                 .priority = 2};
+    dsvk_wire_queue_create qc = {
+        .source_type = DSVK_WIRE_SRC_MEMORY, .capacity = 128, .priority = 2};
     assert_int_equal(call(DSVK_WIRE_OP_QUEUE_CREATE, &qc, sizeof(qc)), DSVK_WIRE_R_OK);
     dsvk_wire_entry entries[2];
     memset(entries, 0, sizeof(entries));
-    dsvk_wire_queue_batch b = {.queue = qc.handle, .entries = (uint64_t)(uintptr_t)entries,
+    dsvk_wire_queue_batch b = {.queue = qc.handle,
+                               .entries = (uint64_t)(uintptr_t)entries,
                                .count = DSVK_WIRE_MAX_BATCH + 1};
     assert_int_equal(call(DSVK_WIRE_OP_QUEUE_BATCH, &b, sizeof(b)), DSVK_WIRE_E_ARGS);
     b.count = 2;
@@ -211,8 +212,10 @@ static void test_completions(void **state)
         dsvk_wire_completion c[4];
     } buf;
     memset(&buf, 0, sizeof(buf));
-    buf.h = (dsvk_wire_header){.magic = DSVK_WIRE_MAGIC, .version = DSVK_WIRE_VERSION,
-                               .header_size = sizeof(buf.h), .status = DSVK_WIRE_S_UNANSWERED,
+    buf.h = (dsvk_wire_header){.magic = DSVK_WIRE_MAGIC,
+                               .version = DSVK_WIRE_VERSION,
+                               .header_size = sizeof(buf.h),
+                               .status = DSVK_WIRE_S_UNANSWERED,
                                .opcode = DSVK_WIRE_OP_COMPLETIONS};
     /* Earlier tests left ERROR records (their queues failed); take them first. */
     ssize_t n;
@@ -231,14 +234,16 @@ static void test_completions(void **state)
     assert_int_equal(n, sizeof(buf.h));
     assert_int_equal(buf.h.status, 0);
     /* A memory queue's signal arrives as a record. */
-    dsvk_wire_queue_create qc = {.source_type = DSVK_WIRE_SRC_MEMORY, .capacity = 128,
-                                 .priority = 2, .pe_queue = 42};
+    dsvk_wire_queue_create qc = {
+        .source_type = DSVK_WIRE_SRC_MEMORY, .capacity = 128, .priority = 2, .pe_queue = 42};
     assert_int_equal(call(DSVK_WIRE_OP_QUEUE_CREATE, &qc, sizeof(qc)), DSVK_WIRE_R_OK);
     dsvk_wire_entry e = {.kind = DSVK_WIRE_ENTRY_SIGNAL};
     e.u.signal.target = 0xfe0000;
     e.u.signal.value = 77;
-    dsvk_wire_queue_batch b = {.queue = qc.handle, .entries = (uint64_t)(uintptr_t)&e,
-                               .count = 1, .flags = DSVK_WIRE_BATCH_SUBMIT};
+    dsvk_wire_queue_batch b = {.queue = qc.handle,
+                               .entries = (uint64_t)(uintptr_t)&e,
+                               .count = 1,
+                               .flags = DSVK_WIRE_BATCH_SUBMIT};
     assert_int_equal(call(DSVK_WIRE_OP_QUEUE_BATCH, &b, sizeof(b)), DSVK_WIRE_R_OK);
     buf.h.status = DSVK_WIRE_S_UNANSWERED;
     n = pread(channel, &buf, sizeof(buf), 0);
@@ -258,8 +263,10 @@ static void test_passthrough(void **state)
     char tmp[] = "/tmp/dsvk-protocol-XXXXXX";
     int fd = mkstemp(tmp);
     assert_true(fd >= 0);
-    dsvk_wire_header h = {.magic = DSVK_WIRE_MAGIC, .version = DSVK_WIRE_VERSION,
-                          .header_size = sizeof(h), .opcode = DSVK_WIRE_OP_WAKE};
+    dsvk_wire_header h = {.magic = DSVK_WIRE_MAGIC,
+                          .version = DSVK_WIRE_VERSION,
+                          .header_size = sizeof(h),
+                          .opcode = DSVK_WIRE_OP_WAKE};
     assert_int_equal(write(fd, &h, sizeof(h)), sizeof(h));
     char small[8] = "abcdefg";
     assert_int_equal(write(fd, small, sizeof(small)), sizeof(small));
@@ -273,9 +280,9 @@ static void test_passthrough(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_locate),       cmocka_unit_test(test_version_mismatch),
-        cmocka_unit_test(test_bad_calls),    cmocka_unit_test(test_batch_limits),
-        cmocka_unit_test(test_completions),  cmocka_unit_test(test_passthrough),
+        cmocka_unit_test(test_locate),      cmocka_unit_test(test_version_mismatch),
+        cmocka_unit_test(test_bad_calls),   cmocka_unit_test(test_batch_limits),
+        cmocka_unit_test(test_completions), cmocka_unit_test(test_passthrough),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

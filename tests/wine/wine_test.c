@@ -73,7 +73,8 @@ void wt_write_file(const WCHAR *name, const void *data, size_t size)
 {
     WCHAR path[MAX_PATH];
     wt_path(path, MAX_PATH, name);
-    HANDLE h = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE h =
+        CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     REQUIRE(h != INVALID_HANDLE_VALUE, "create %ls: %lu", path, GetLastError());
     const uint8_t *p = data;
     while (size) {
@@ -106,8 +107,8 @@ void *wt_read_whole(const WCHAR *path, size_t *size)
     }
     void *buf = malloc(sz.QuadPart ? (size_t)sz.QuadPart : 1);
     DWORD got = 0;
-    if (buf && sz.QuadPart && (!ReadFile(h, buf, (DWORD)sz.QuadPart, &got, NULL) ||
-                               got != (DWORD)sz.QuadPart)) {
+    if (buf && sz.QuadPart &&
+        (!ReadFile(h, buf, (DWORD)sz.QuadPart, &got, NULL) || got != (DWORD)sz.QuadPart)) {
         free(buf);
         buf = NULL;
     }
@@ -124,8 +125,8 @@ void wt_vectors_dir(WCHAR *out, size_t n)
             "DSVK_VECTORS is not set: the GDeflate vectors (/work/shared/gdeflate-vectors) are "
             "needed");
     typedef WCHAR *(CDECL * dos_fn)(const char *);
-    dos_fn to_dos = (dos_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"),
-                                                     "wine_get_dos_file_name");
+    dos_fn to_dos =
+        (dos_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "wine_get_dos_file_name");
     REQUIRE(to_dos != NULL, "not running under Wine");
     WCHAR *dos = to_dos(unix_dir);
     REQUIRE(dos != NULL, "cannot convert %s", unix_dir);
@@ -168,7 +169,8 @@ struct wt_fence {
 };
 
 /* ID3D12Fence's IID (d3d12.h declares it; mingw's libuuid does not define it). */
-static const IID iid_fence = {0x0a753dcf, 0xc4d8, 0x4b91, {0xad, 0xf6, 0xbe, 0x5a, 0x60, 0xd9, 0x5a, 0x76}};
+static const IID iid_fence = {
+    0x0a753dcf, 0xc4d8, 0x4b91, {0xad, 0xf6, 0xbe, 0x5a, 0x60, 0xd9, 0x5a, 0x76}};
 
 static wt_fence *fence_impl(ID3D12Fence *f)
 {

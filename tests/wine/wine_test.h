@@ -15,9 +15,9 @@
 __declspec(dllimport) HRESULT WINAPI DStorageGetFactory(REFIID riid, void **ppv);
 __declspec(dllimport) HRESULT WINAPI DStorageSetConfiguration(const DSTORAGE_CONFIGURATION *c);
 __declspec(dllimport) HRESULT WINAPI DStorageSetConfiguration1(const DSTORAGE_CONFIGURATION1 *c);
-__declspec(dllimport) HRESULT WINAPI DStorageCreateCompressionCodec(DSTORAGE_COMPRESSION_FORMAT f,
-                                                                    UINT32 threads, REFIID riid,
-                                                                    void **ppv);
+__declspec(dllimport) HRESULT WINAPI
+    DStorageCreateCompressionCodec(DSTORAGE_COMPRESSION_FORMAT f, UINT32 threads, REFIID riid,
+                                   void **ppv);
 
 extern int wt_failures;
 extern int wt_checks;
@@ -32,7 +32,7 @@ bool wt_report(bool ok, const char *file, int line, const char *expr, const char
     do {                                                                                           \
         HRESULT wt_hr_ = (expr);                                                                   \
         wt_report(wt_hr_ == (HRESULT)(expected), __FILE__, __LINE__, #expr,                        \
-                  "= %#lx, expected %#lx", (unsigned long)wt_hr_,                                 \
+                  "= %#lx, expected %#lx", (unsigned long)wt_hr_,                                  \
                   (unsigned long)(HRESULT)(expected));                                             \
     } while (0)
 
@@ -40,7 +40,7 @@ bool wt_report(bool ok, const char *file, int line, const char *expr, const char
  * evaluated once. */
 #define REQUIRE(cond, ...)                                                                         \
     do {                                                                                           \
-        if (!wt_report((cond), __FILE__, __LINE__, #cond, __VA_ARGS__))                           \
+        if (!wt_report((cond), __FILE__, __LINE__, #cond, __VA_ARGS__))                            \
             wt_exit();                                                                             \
     } while (0)
 

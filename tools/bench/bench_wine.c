@@ -289,8 +289,10 @@ static void native_run(const wine_opts *o, const load *l, run_result *r)
         snprintf(r->error, sizeof(r->error), "native setup failed");
         goto out;
     }
-    dsvk_queue_desc qd = {.source_type = DSVK_SOURCE_FILE, .capacity = (uint16_t)o->capacity,
-                          .priority = DSVK_PRIORITY_NORMAL, .name = "bench"};
+    dsvk_queue_desc qd = {.source_type = DSVK_SOURCE_FILE,
+                          .capacity = (uint16_t)o->capacity,
+                          .priority = DSVK_PRIORITY_NORMAL,
+                          .name = "bench"};
     if (dsvk_queue_create(rt, &qd, &q) != DSVK_OK) {
         snprintf(r->error, sizeof(r->error), "native queue failed");
         goto out;
@@ -389,7 +391,7 @@ static void wine_run(const wine_opts *o, const load *l, run_result *r)
     snprintf(count, sizeof(count), "%llu", (unsigned long long)(o->size / l->request));
     snprintf(cap, sizeof(cap), "%u", o->capacity);
     snprintf(batch, sizeof(batch), "%u", o->batch);
-    char *argv[] = {(char *)o->wine, pe, data, index, req, count, cap, batch,
+    char *argv[] = {(char *)o->wine,           pe,  data, index, req, count, cap, batch,
                     l->compressed ? "1" : "0", NULL};
 
     /* The environment of a game launch: the shim preloaded, Wine quiet. */
@@ -456,10 +458,12 @@ static void wine_run(const wine_opts *o, const load *l, run_result *r)
     const char *line = strstr(out, "DSVK_BENCH_PE ");
     unsigned long long bytes = 0;
     unsigned submits = 0;
-    if (line && sscanf(line, "DSVK_BENCH_PE seconds=%lf bytes=%llu submits=%u submit_us=%lf "
-                             "empty_submit_us=%lf batch_submit_us=%lf",
-                       &r->seconds, &bytes, &submits, &r->submit_us, &r->empty_submit_us,
-                       &r->batch_submit_us) == 6 &&
+    if (line &&
+        sscanf(line,
+               "DSVK_BENCH_PE seconds=%lf bytes=%llu submits=%u submit_us=%lf "
+               "empty_submit_us=%lf batch_submit_us=%lf",
+               &r->seconds, &bytes, &submits, &r->submit_us, &r->empty_submit_us,
+               &r->batch_submit_us) == 6 &&
         r->seconds > 0) {
         r->gbps = (double)bytes / r->seconds / 1e9;
         r->ok = true;
@@ -489,8 +493,9 @@ static double median_of(const run_result *runs, int n, size_t field_offset)
 
 static void print_side(FILE *f, const char *name, const run_result *runs, int n)
 {
-    fprintf(f, "\"%s\":{\"gb_per_s\":%.4f,\"seconds\":%.4f,\"submit_us\":%.3f,"
-               "\"empty_submit_us\":%.3f,\"batch_submit_us\":%.3f}",
+    fprintf(f,
+            "\"%s\":{\"gb_per_s\":%.4f,\"seconds\":%.4f,\"submit_us\":%.3f,"
+            "\"empty_submit_us\":%.3f,\"batch_submit_us\":%.3f}",
             name, median_of(runs, n, offsetof(run_result, gbps)),
             median_of(runs, n, offsetof(run_result, seconds)),
             median_of(runs, n, offsetof(run_result, submit_us)),
@@ -500,8 +505,12 @@ static void print_side(FILE *f, const char *name, const run_result *runs, int n)
 
 static int parse(int argc, char **argv, wine_opts *o)
 {
-    *o = (wine_opts){.size = 2ull << 30, .gd_request = 64 << 10, .raw_request = 4 << 10,
-                     .capacity = 1024, .batch = 128, .rounds = 3};
+    *o = (wine_opts){.size = 2ull << 30,
+                     .gd_request = 64 << 10,
+                     .raw_request = 4 << 10,
+                     .capacity = 1024,
+                     .batch = 128,
+                     .rounds = 3};
     snprintf(o->dir, sizeof(o->dir), "dsvk-bench-wine-data");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -639,16 +648,18 @@ int dsvk_bench_wine(int argc, char **argv)
     if (o.json) {
         fprintf(f, "{\"subcommand\":\"wine\",\"version\":");
         bench_json_string(f, dsvk_version());
-        fprintf(f, ",\"config\":{\"size\":%llu,\"capacity\":%u,\"batch\":%u,\"rounds\":%u,"
-                   "\"wine\":",
+        fprintf(f,
+                ",\"config\":{\"size\":%llu,\"capacity\":%u,\"batch\":%u,\"rounds\":%u,"
+                "\"wine\":",
                 (unsigned long long)o.size, o.capacity, o.batch, o.rounds);
         bench_json_string(f, o.wine);
         fprintf(f, ",\"shim\":");
         bench_json_string(f, o.shim);
         fprintf(f, "},\"loads\":[");
     } else {
-        fprintf(f, "dsvk-bench wine: %.2f GiB per run, capacity %u, Submit every %u requests, "
-                   "%u rounds\n  wine %s\n",
+        fprintf(f,
+                "dsvk-bench wine: %.2f GiB per run, capacity %u, Submit every %u requests, "
+                "%u rounds\n  wine %s\n",
                 (double)o.size / (1u << 30), o.capacity, o.batch, o.rounds, o.wine);
     }
     int failed = 0;
@@ -661,9 +672,9 @@ int dsvk_bench_wine(int argc, char **argv)
             failed += !native[r].ok + !wine[r].ok;
             if (!o.json)
                 fprintf(stderr, "  %s round %u: native %.3f GB/s%s%s, wine %.3f GB/s%s%s\n",
-                        l->name, r + 1, native[r].gbps, native[r].ok ? "" : " FAILED: ",
-                        native[r].error, wine[r].gbps, wine[r].ok ? "" : " FAILED: ",
-                        wine[r].error);
+                        l->name, r + 1, native[r].gbps,
+                        native[r].ok ? "" : " FAILED: ", native[r].error, wine[r].gbps,
+                        wine[r].ok ? "" : " FAILED: ", wine[r].error);
         }
         double ng = median_of(native, (int)o.rounds, offsetof(run_result, gbps));
         double wg = median_of(wine, (int)o.rounds, offsetof(run_result, gbps));
@@ -679,9 +690,10 @@ int dsvk_bench_wine(int argc, char **argv)
             for (uint32_t r = 0; r < o.rounds; r++) {
                 for (int side = 0; side < 2; side++) {
                     const run_result *x = side ? &wine[r] : &native[r];
-                    fprintf(f, "%s{\"round\":%u,\"side\":\"%s\",\"ok\":%s,\"gb_per_s\":%.4f,"
-                               "\"seconds\":%.4f,\"submit_us\":%.3f,\"empty_submit_us\":%.3f,"
-                               "\"batch_submit_us\":%.3f,\"error\":",
+                    fprintf(f,
+                            "%s{\"round\":%u,\"side\":\"%s\",\"ok\":%s,\"gb_per_s\":%.4f,"
+                            "\"seconds\":%.4f,\"submit_us\":%.3f,\"empty_submit_us\":%.3f,"
+                            "\"batch_submit_us\":%.3f,\"error\":",
                             r || side ? "," : "", r + 1, side ? "wine" : "native",
                             x->ok ? "true" : "false", x->gbps, x->seconds, x->submit_us,
                             x->empty_submit_us, x->batch_submit_us);

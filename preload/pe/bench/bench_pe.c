@@ -90,7 +90,8 @@ int main(int argc, char **argv)
 
     DSTORAGE_QUEUE_DESC qd = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
                               .Capacity = (UINT16)capacity,
-                              .Priority = DSTORAGE_PRIORITY_NORMAL, .Name = "bench"};
+                              .Priority = DSTORAGE_PRIORITY_NORMAL,
+                              .Name = "bench"};
     IDStorageQueue *q = NULL;
     hr = factory->lpVtbl->CreateQueue(factory, &qd, &IID_IDStorageQueue, (void **)&q);
     if (FAILED(hr))
@@ -100,8 +101,8 @@ int main(int argc, char **argv)
     HANDLE done = CreateEventW(NULL, FALSE, FALSE, NULL);
     IDStorageQueue1 *q1 = NULL;
     q->lpVtbl->QueryInterface(q, &IID_IDStorageQueue1, (void **)&q1);
-    uint8_t *ring = VirtualAlloc(NULL, (SIZE_T)capacity * req_size, MEM_COMMIT | MEM_RESERVE,
-                                 PAGE_READWRITE);
+    uint8_t *ring =
+        VirtualAlloc(NULL, (SIZE_T)capacity * req_size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     if (!st || !done || !q1 || !ring)
         return fail("setup", E_OUTOFMEMORY);
     memset(ring, 1, (size_t)capacity * req_size); /* fault the pages in before timing */
@@ -121,7 +122,8 @@ int main(int argc, char **argv)
             r.Options.SourceType = DSTORAGE_REQUEST_SOURCE_FILE;
             r.Options.DestinationType = DSTORAGE_REQUEST_DESTINATION_MEMORY;
             r.Source.File.Source = file;
-            r.Source.File.Offset = index ? index[i % n_index].offset : (i % slots_in_file) * req_size;
+            r.Source.File.Offset =
+                index ? index[i % n_index].offset : (i % slots_in_file) * req_size;
             r.Source.File.Size = index ? index[i % n_index].size : req_size;
             if (compressed) {
                 r.Options.CompressionFormat = DSTORAGE_COMPRESSION_FORMAT_GDEFLATE;
