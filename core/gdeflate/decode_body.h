@@ -37,9 +37,9 @@ typedef struct gd_state {
     /* Bit buffers, consumed from bit 0, with a marker bit just above the valid bits: a lane
      * holds fewer than 32 bits exactly when its buffer is below 2^32, and its bit count is
      * the marker's position. Buffers therefore never hold zero. */
-    _Alignas(32) uint64_t bits[GD_LANES];
-    _Alignas(32) uint32_t copy_len[GD_LANES]; /* length a lane decoded this round, 0: literal */
-    _Alignas(32) uint32_t copy_at[GD_LANES];  /* output offset of that match's copy */
+    _Alignas(64) uint64_t bits[GD_LANES];
+    _Alignas(64) uint32_t copy_len[GD_LANES]; /* length a lane decoded this round, 0: literal */
+    _Alignas(64) uint32_t copy_at[GD_LANES];  /* output offset of that match's copy */
     const uint8_t *in;                        /* next unread word */
     const uint8_t *in_start, *in_end;
     uint8_t *out;    /* the tile's output */
@@ -321,7 +321,12 @@ GD_INLINE dsvk_result gd_scalar_round(gd_state *st, const uint32_t *litlen_table
     return gd_refill_lanes(st, gd_low_lanes(bits));
 }
 
-#if defined(__AVX2__)
+#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512CD__) &&                   \
+    defined(__AVX512BW__) && defined(__AVX512DQ__)
+#define GD_ROUND_SIMD gd_round_avx512
+#include "decode_avx512.h"
+#elif defined(__AVX2__)
+#define GD_ROUND_SIMD gd_round_avx2
 #include "decode_avx2.h"
 #endif
 
@@ -333,9 +338,9 @@ GD_INLINE dsvk_result gd_huffman_data(gd_state *st, const uint32_t *tables, cons
 {
     uint32_t pending = 0;
     for (bool done = false; !done;) {
-#if defined(__AVX2__)
+#if defined(GD_ROUND_SIMD)
         if (simd) {
-            const int r = gd_round_avx2(st, tables, &pending);
+            const int r = GD_ROUND_SIMD(st, tables, &pending);
             if (r > 0)
                 continue;
             if (r < 0)

@@ -101,8 +101,9 @@ typedef struct gd_counts {
 
 /*
  * The tile decoders: exactly out_size bytes from tile_size bytes. *consumed receives the
- * bytes of the tile the bitstream read. generic, bmi2 and avx2 (AVX2 + BMI2: the vector
- * round) are picked by CPU features; the counting one is slower and serves inspection.
+ * bytes of the tile the bitstream read. generic, bmi2, avx2 (AVX2 + BMI2: vector rounds) and
+ * avx512 (AVX-512 F/VL/CD/BW/DQ) are picked by CPU features; the counting one is slower and
+ * serves inspection.
  */
 typedef dsvk_result (*gd_tile_fn)(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                   size_t out_size, size_t *consumed, gd_error *err,
@@ -116,9 +117,15 @@ dsvk_result gd_decode_tile_bmi2(const uint8_t *tile, size_t tile_size, uint8_t *
 dsvk_result gd_decode_tile_avx2(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                 size_t out_size, size_t *consumed, gd_error *err,
                                 gd_counts *counts);
+dsvk_result gd_decode_tile_avx512(const uint8_t *tile, size_t tile_size, uint8_t *out,
+                                  size_t out_size, size_t *consumed, gd_error *err,
+                                  gd_counts *counts);
 dsvk_result gd_decode_tile_counting(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                     size_t out_size, size_t *consumed, gd_error *err,
                                     gd_counts *counts);
+
+/* Whether this CPU runs gd_decode_tile_avx512. */
+bool gd_cpu_has_avx512(void);
 
 /* Decodes one tile with the best variant for this CPU; err may be NULL. */
 dsvk_result gd_decode_tile(const uint8_t *tile, size_t tile_size, uint8_t *out, size_t out_size,

@@ -1,7 +1,8 @@
 /*
  * Tile decoding entry points: the decoder body (decode_body.h) compiled for any CPU, with
- * counters for inspection, and for x86 CPUs with BMI2 (decode_tile_bmi2.c) or AVX2 + BMI2
- * (decode_tile_avx2.c), the best one picked at the first call.
+ * counters for inspection, and for x86 CPUs with BMI2 (decode_tile_bmi2.c), AVX2 + BMI2
+ * (decode_tile_avx2.c) or AVX-512 (decode_tile_avx512.c), the best one picked at the first
+ * call.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,6 +24,19 @@ dsvk_result gd_decode_tile_counting(const uint8_t *tile, size_t tile_size, uint8
     return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, counts, true, false);
 }
 
+bool gd_cpu_has_avx512(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx2") &&
+           __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+#else
+    return false;
+#endif
+}
+
 static gd_tile_fn best_variant = gd_decode_tile_generic;
 static pthread_once_t select_once = PTHREAD_ONCE_INIT;
 
@@ -35,6 +49,8 @@ static void select_variant(void)
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
         __builtin_cpu_supports("bmi2"))
         best_variant = gd_decode_tile_avx2;
+    if (gd_cpu_has_avx512())
+        best_variant = gd_decode_tile_avx512;
 #endif
 }
 

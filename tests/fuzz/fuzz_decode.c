@@ -2,7 +2,7 @@
  * libFuzzer target for the GDeflate decoder. An input that parses as a tile stream is
  * decoded whole (1 and 3 threads, which must agree) and tile by tile with every decoder
  * variant; any other input is one tile: two bytes of output size, then the tile. The
- * variants (generic, counting, BMI2, AVX2) must agree on the result and on every output byte, and
+ * variants (generic, counting, BMI2, AVX2, AVX-512) must agree on the result and on every output byte, and
  * nothing may be read or written outside the buffers (ASan). Seeds: the reference vectors.
  */
 #include <stdbool.h>
@@ -17,7 +17,7 @@
 
 #define MAX_OUTPUT (8u << 20)
 
-/* generic and counting everywhere; bmi2 and avx2 where the CPU runs them */
+/* generic and counting everywhere; bmi2, avx2 and avx512 where the CPU runs them */
 static unsigned num_variants(void)
 {
 #if defined(__x86_64__)
@@ -26,7 +26,7 @@ static unsigned num_variants(void)
         return 2;
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi"))
         return 3;
-    return 4;
+    return gd_cpu_has_avx512() ? 5 : 4;
 #else
     return 2;
 #endif
@@ -36,11 +36,12 @@ static unsigned num_variants(void)
 static void tile_all_variants(const uint8_t *tile, size_t tile_size, size_t out_size)
 {
     static gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                                    gd_decode_tile_bmi2, gd_decode_tile_avx2};
+                                    gd_decode_tile_bmi2, gd_decode_tile_avx2,
+                             gd_decode_tile_avx512};
     const unsigned num = num_variants();
-    uint8_t *outs[4];
-    dsvk_result results[4];
-    size_t consumed[4];
+    uint8_t *outs[5];
+    dsvk_result results[5];
+    size_t consumed[5];
     for (unsigned k = 0; k < num; k++) {
         outs[k] = malloc(out_size);
         memset(outs[k], 0, out_size);

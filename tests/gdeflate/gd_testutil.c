@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "gdeflate/decode_internal.h"
+
 const char *gdt_vectors_dir(void)
 {
     const char *dir = getenv("DSVK_VECTORS");
@@ -157,7 +159,7 @@ unsigned gdt_decoder_variants(void)
         return 2;
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi"))
         return 3;
-    return 4;
+    return gd_cpu_has_avx512() ? 5 : 4;
 #else
     return 2;
 #endif

@@ -33,7 +33,7 @@ void gdt_fill(uint8_t *buf, size_t n, gdt_kind kind, uint64_t seed);
 /* Output size of tile t of a parsed stream. */
 size_t gdt_tile_out_size(const dsvk_gdeflate_info *info, uint32_t t);
 
-/* How many of {generic, counting, bmi2, avx2} decoder variants this CPU runs (2..4). */
+/* How many of {generic, counting, bmi2, avx2, avx512} decoder variants this CPU runs (2..5). */
 unsigned gdt_decoder_variants(void);
 
 #endif

@@ -84,7 +84,8 @@ static int teardown(void **state)
 static void check_bad_tile(const uint8_t *bad, size_t bad_size, const char *reason)
 {
     gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2, gd_decode_tile_avx2};
+                             gd_decode_tile_bmi2, gd_decode_tile_avx2,
+                             gd_decode_tile_avx512};
     const unsigned num = gdt_decoder_variants();
     uint8_t *buf = malloc(TILE + 2 * GUARD), *out = buf + GUARD;
     for (unsigned k = 0; k < num; k++) {

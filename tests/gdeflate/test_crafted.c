@@ -40,7 +40,8 @@ static void check_tile(const uint8_t *tile, size_t tile_size, const uint8_t *exp
                        size_t out_size)
 {
     gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2, gd_decode_tile_avx2};
+                             gd_decode_tile_bmi2, gd_decode_tile_avx2,
+                             gd_decode_tile_avx512};
     const unsigned num = gdt_decoder_variants();
     uint8_t *out = malloc(out_size);
     for (unsigned k = 0; k < num; k++) {

@@ -54,7 +54,8 @@ static void test_tiles_with_every_variant(void **state)
 {
     (void)state;
     gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2, gd_decode_tile_avx2};
+                             gd_decode_tile_bmi2, gd_decode_tile_avx2,
+                             gd_decode_tile_avx512};
     const unsigned num_variants = gdt_decoder_variants();
     size_t n;
     gdt_vector *v = gdt_manifest(&n);
