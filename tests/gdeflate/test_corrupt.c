@@ -456,6 +456,73 @@ static void test_hostile_tables(void **state)
     free(out);
 }
 
+/* Mutated reference tiles (bit flips, random bytes, cut sizes, other output sizes): every
+ * decoder variant must give the same result, the same bytes and the same consumption. */
+static void test_variants_agree_on_mutations(void **state)
+{
+    (void)state;
+    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
+                             gd_decode_tile_bmi2, gd_decode_tile_avx2, gd_decode_tile_avx512};
+    const unsigned num = gdt_decoder_variants();
+    size_t n;
+    gdt_vector *v = gdt_manifest(&n);
+    uint8_t *outs[5];
+    for (unsigned k = 0; k < 5; k++)
+        outs[k] = malloc(TILE);
+    uint64_t x = 4242;
+    unsigned decoded = 0, rejected = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].level != 9)
+            continue;
+        size_t size;
+        uint8_t *stream = gdt_load_stream(&v[i], &size);
+        dsvk_gdeflate_info info;
+        assert_int_equal(dsvk_gdeflate_parse(stream, size, &info), DSVK_OK);
+        for (unsigned it = 0; it < 150; it++) {
+            const uint32_t t = (uint32_t)(rng(&x) % info.num_tiles);
+            uint64_t off;
+            uint32_t tile_size;
+            dsvk_gdeflate_tile_range(stream, &info, t, &off, &tile_size);
+            uint8_t *tile = malloc(tile_size);
+            memcpy(tile, stream + off, tile_size);
+            for (unsigned m = 1 + (unsigned)(rng(&x) % 4); m; m--) {
+                const size_t at = rng(&x) % tile_size;
+                tile[at] = rng(&x) % 2 ? (uint8_t)(tile[at] ^ (1u << (rng(&x) % 8))) : (uint8_t)rng(&x);
+            }
+            const size_t cut = rng(&x) % 8 == 0 ? rng(&x) % (tile_size + 1) : tile_size;
+            const size_t out_size =
+                rng(&x) % 16 == 0 ? 1 + rng(&x) % TILE : gdt_tile_out_size(&info, t);
+            dsvk_result r[5] = {DSVK_OK, DSVK_OK, DSVK_OK, DSVK_OK, DSVK_OK};
+            size_t consumed[5] = {0, 0, 0, 0, 0};
+            for (unsigned k = 0; k < num; k++) {
+                memset(outs[k], 0, TILE);
+                gd_counts counts = {{0}, 0, 0};
+                gd_error err = {NULL, 0, 0};
+                consumed[k] = 0;
+                r[k] = variants[k](tile, cut, outs[k], out_size, &consumed[k], &err, &counts);
+            }
+            for (unsigned k = 1; k < num; k++) {
+                if (r[k] != r[0])
+                    fail_msg("%s tile %u mutation %u: variant %u says %d, generic %d", v[i].name,
+                             t, it, k, r[k], r[0]);
+                if (r[0] == DSVK_OK) {
+                    assert_memory_equal(outs[k], outs[0], out_size);
+                    assert_int_equal(consumed[k], consumed[0]);
+                }
+            }
+            decoded += r[0] == DSVK_OK;
+            rejected += r[0] != DSVK_OK;
+            free(tile);
+        }
+        free(stream);
+    }
+    print_message("mutated tiles: %u decoded, %u rejected, all variants agree\n", decoded,
+                  rejected);
+    for (unsigned k = 0; k < 5; k++)
+        free(outs[k]);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_bit_flips),
         cmocka_unit_test(test_truncated_streams),
         cmocka_unit_test(test_hostile_tables),
+        cmocka_unit_test(test_variants_agree_on_mutations),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
