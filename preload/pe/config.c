@@ -8,10 +8,10 @@
  * one a game passes. The rule: DStorageSetConfiguration1 always reads the 32-byte
  * DSTORAGE_CONFIGURATION1; DStorageSetConfiguration reads the 28-byte 1.1+ layout unless
  * the game is known to be built against 1.0. "Known" means DSVK_DSTORAGE_SDK=1.0 in the
- * environment, or the dstorage.dll the game ships next to its exe (which Wine does not load,
- * ours replaces it) has file version 1.0.x. Every GDeflate game is 1.1+, and reading the
- * 1.0 layout as 1.1 would turn DisableBypassIO into ForceMappingLayer, so the default is 1.1+.
- * The same knowledge picks the error record layout (see queue.c).
+ * environment (any other value means 1.1+), or the dstorage.dll the game ships next to its
+ * exe (which Wine does not load, ours replaces it) has file version 1.0.x. Every GDeflate game
+ * is 1.1+, and reading the 1.0 layout as 1.1 would turn DisableBypassIO into ForceMappingLayer, so
+ * the default is 1.1+. The same knowledge picks the error record layout (see queue.c).
  */
 #include <string.h>
 
@@ -35,11 +35,13 @@ void pe_config_set_staging(UINT32 size)
     ReleaseSRWLockExclusive(&lock);
 }
 
-typedef DWORD(WINAPI *size_fn)(LPCWSTR, LPDWORD);
-typedef BOOL(WINAPI *info_fn)(LPCWSTR, DWORD, DWORD, LPVOID);
-typedef BOOL(WINAPI *query_fn)(LPCVOID, LPCWSTR, LPVOID *, PUINT);
-
-/* The file version of the dstorage.dll next to the exe, 0 when there is none. */
+/*
+ * The file version of the dstorage.dll next to the exe, 0 when there is none. Read from the
+ * file itself: version.dll's GetFileVersionInfo (and LoadLibraryEx as a data file) hand back
+ * the loaded module of that name under Wine, which is this DLL. The VS_FIXEDFILEINFO of a
+ * version resource starts with the signature 0xFEEF04BD; it is looked for in the section
+ * that holds the resource directory.
+ */
 static DWORD bundled_major_minor(void)
 {
     WCHAR path[MAX_PATH + 16];
@@ -50,23 +52,51 @@ static DWORD bundled_major_minor(void)
     if (!slash)
         return 0;
     wcscpy(slash + 1, L"dstorage.dll");
-    HMODULE ver = LoadLibraryW(L"version.dll");
-    if (!ver)
+    HANDLE f = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    if (f == INVALID_HANDLE_VALUE)
         return 0;
-    size_fn get_size = (size_fn)(void *)GetProcAddress(ver, "GetFileVersionInfoSizeW");
-    info_fn get_info = (info_fn)(void *)GetProcAddress(ver, "GetFileVersionInfoW");
-    query_fn query = (query_fn)(void *)GetProcAddress(ver, "VerQueryValueW");
-    DWORD result = 0, handle = 0;
-    DWORD size = get_size && get_info && query ? get_size(path, &handle) : 0;
-    void *data = size ? HeapAlloc(GetProcessHeap(), 0, size) : NULL;
-    VS_FIXEDFILEINFO *fixed;
-    UINT fixed_len;
-    if (data && get_info(path, 0, size, data) && query(data, L"\\", (void **)&fixed, &fixed_len) &&
-        fixed_len >= sizeof(*fixed))
-        result = fixed->dwFileVersionMS; /* major << 16 | minor */
-    if (data)
-        HeapFree(GetProcessHeap(), 0, data);
-    FreeLibrary(ver);
+    DWORD result = 0, got = 0;
+    LARGE_INTEGER size;
+    uint8_t *buf = NULL;
+    if (GetFileSizeEx(f, &size) && size.QuadPart > 0x200 && size.QuadPart < (64 << 20))
+        buf = HeapAlloc(GetProcessHeap(), 0, (SIZE_T)size.QuadPart);
+    if (buf && ReadFile(f, buf, (DWORD)size.QuadPart, &got, NULL) && got == size.QuadPart) {
+        const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)buf;
+        DWORD lfanew = dos->e_magic == IMAGE_DOS_SIGNATURE ? (DWORD)dos->e_lfanew : 0;
+        if (lfanew && lfanew + sizeof(IMAGE_NT_HEADERS64) <= got) {
+            const IMAGE_NT_HEADERS64 *nt = (const IMAGE_NT_HEADERS64 *)(buf + lfanew);
+            const IMAGE_SECTION_HEADER *sec = IMAGE_FIRST_SECTION(nt);
+            DWORD rsrc = nt->OptionalHeader.NumberOfRvaAndSizes > IMAGE_DIRECTORY_ENTRY_RESOURCE
+                             ? nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_RESOURCE]
+                                   .VirtualAddress
+                             : 0;
+            for (WORD i = 0;
+                 rsrc && nt->Signature == IMAGE_NT_SIGNATURE &&
+                 i < nt->FileHeader.NumberOfSections && (const uint8_t *)(sec + i + 1) <= buf + got;
+                 i++) {
+                if (rsrc < sec[i].VirtualAddress ||
+                    rsrc >= sec[i].VirtualAddress + sec[i].SizeOfRawData)
+                    continue;
+                DWORD start = sec[i].PointerToRawData, end = start + sec[i].SizeOfRawData;
+                if (end > got || end < start)
+                    break;
+                for (DWORD o = (start + 3) & ~3u; o + 12 <= end; o += 4) {
+                    DWORD sig, ms;
+                    memcpy(&sig, buf + o, 4);
+                    if (sig != 0xFEEF04BDu)
+                        continue;
+                    memcpy(&ms, buf + o + 8, 4); /* dwFileVersionMS: major << 16 | minor */
+                    result = ms;
+                    break;
+                }
+                break;
+            }
+        }
+    }
+    if (buf)
+        HeapFree(GetProcessHeap(), 0, buf);
+    CloseHandle(f);
     return result;
 }
 
