@@ -2,9 +2,9 @@
  * Match copies for the GDeflate decoder. Copies run one round after their length was decoded
  * (GDEFLATE.md §3), when later literals are already in place right behind the match, so a
  * copy must leave everything past [dst, dst + len) as it was. The fast copy works in whole
- * words and overruns the match by up to 15 bytes, saving those 16 bytes first and putting
- * them back after; near the end of a tile the exact copy ends its word-wise paths with a
- * chunk aligned to the match's end instead.
+ * words and overruns the match by less than GD_COPY_SLACK bytes, saving those bytes first
+ * and putting them back after; near the end of a tile the exact copy ends its word-wise
+ * paths with a chunk aligned to the match's end instead.
  */
 #ifndef DSVK_GDEFLATE_DECODE_COPY_H
 #define DSVK_GDEFLATE_DECODE_COPY_H
@@ -137,11 +137,22 @@ GD_INLINE void gd_copy_match(uint8_t *dst, uint32_t dist, uint32_t len)
 }
 
 /* Bytes past a match the fast copy may touch (and restores): it needs dst + len + this to
- * lie inside the output. */
+ * lie inside the output. With AVX2 the copy moves 32 bytes at a time where it can. */
+#if defined(__AVX2__)
+#define GD_COPY_SLACK 32u
+#else
 #define GD_COPY_SLACK 16u
+#endif
 
-/* gd_copy_match for a destination with GD_COPY_SLACK bytes of room after the match. */
-GD_INLINE void gd_copy_match_fast(uint8_t *dst, uint32_t dist, uint32_t len)
+GD_INLINE void gd_copy32(uint8_t *dst, const uint8_t *src)
+{
+    uint8_t t[32];
+    memcpy(t, src, 32);
+    memcpy(dst, t, 32);
+}
+
+/* Copies with 16-byte words and puts back the 16 bytes after the match. */
+GD_INLINE void gd_copy_match_fast16(uint8_t *dst, uint32_t dist, uint32_t len)
 {
     const uint8_t *src = dst - dist;
     uint8_t saved[16];
@@ -178,6 +189,28 @@ GD_INLINE void gd_copy_match_fast(uint8_t *dst, uint32_t dist, uint32_t len)
             gd_store64(dst + i, gd_load64(dst + i - period));
     }
     memcpy(dst + len, saved, 16);
+}
+
+/* gd_copy_match for a destination with GD_COPY_SLACK bytes of room after the match. */
+GD_INLINE void gd_copy_match_fast(uint8_t *dst, uint32_t dist, uint32_t len)
+{
+#if defined(__AVX2__)
+    /* matches longer than 16 bytes from at least 32 back: 32-byte words (short matches keep
+     * 16-byte ones: a 32-byte save right behind the last copy's restore would wait for it) */
+    if (len > 16 && dist >= 32) {
+        const uint8_t *src = dst - dist;
+        uint8_t saved[32];
+        memcpy(saved, dst + len, 32);
+        uint32_t i = 0;
+        do {
+            gd_copy32(dst + i, src + i);
+            i += 32;
+        } while (i < len);
+        memcpy(dst + len, saved, 32);
+        return;
+    }
+#endif
+    gd_copy_match_fast16(dst, dist, len);
 }
 
 #endif
