@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpu/executor.h"
 #include "internal.h"
 
 static void set_error(dsvk_exec *e, dsvk_result r, int sys_errno)
@@ -40,23 +41,50 @@ bool dsvk_exec_live(const dsvk_exec *e)
            atomic_load_explicit(&e->result, memory_order_relaxed) == DSVK_OK;
 }
 
-void dsvk_exec_job_done(dsvk_exec *e)
+static void finish(dsvk_exec *e)
 {
-    if (atomic_fetch_sub_explicit(&e->pending, 1, memory_order_acq_rel) != 1)
-        return;
     if (atomic_load(&e->cancelled))
         atomic_store(&e->result, DSVK_E_CANCELLED);
     if (e->staging_bytes)
         dsvk_staging_release(e->queue->rt, e);
+    if (atomic_load(&e->gpu))
+        dsvk_gpu_exec_finished(e);
     dsvk_runtime *rt = e->queue->rt;
     if (rt->before_finish)
         rt->before_finish(rt->before_finish_user, &e->req);
     dsvk_queue_request_done(e);
 }
 
+void dsvk_exec_job_done(dsvk_exec *e)
+{
+    if (atomic_fetch_sub_explicit(&e->pending, 1, memory_order_acq_rel) == 1)
+        finish(e);
+}
+
+static void finish_job_run(dsvk_job *job)
+{
+    finish(DSVK_CONTAINER(job, dsvk_exec, job));
+}
+
+/* Like dsvk_exec_job_done, for threads that belong to the application (enqueue, submit,
+ * cancel, custom results): a request that finishes here is finished on a worker, so no
+ * completion work or callback ever runs inside those calls. */
+void dsvk_exec_drop(dsvk_exec *e)
+{
+    if (atomic_fetch_sub_explicit(&e->pending, 1, memory_order_acq_rel) != 1)
+        return;
+    e->job = (dsvk_job){.fn = finish_job_run, .priority = e->queue->io_priority};
+    dsvk_job *j = &e->job;
+    dsvk_workers_push(&e->queue->rt->workers, &j, 1);
+}
+
 /* After the data is in memory (read finished, or a memory source): the compute stage. */
 static void process(dsvk_exec *e, const void *src, uint64_t size)
 {
+    if (dsvk_gpu_destination(e->req.destination.type)) {
+        dsvk_gpu_exec_data_ready(e, src, size);
+        return;
+    }
     switch (e->req.compression) {
     case DSVK_COMPRESSION_NONE:
         if (src != e->req.destination.u.memory.data)
@@ -95,8 +123,7 @@ static void op_done(dsvk_io_op *op)
         set_error(e, DSVK_E_END_OF_FILE, 0);
     if (atomic_fetch_sub_explicit(&e->reads_left, 1, memory_order_acq_rel) == 1 &&
         dsvk_exec_live(e)) {
-        void *buf = e->staging ? e->staging : e->req.destination.u.memory.data;
-        process(e, buf, e->req.source.u.file.size);
+        process(e, e->read_buf, e->req.source.u.file.size);
     }
     dsvk_exec_job_done(e);
 }
@@ -109,6 +136,7 @@ void dsvk_exec_issue_reads(dsvk_exec *e, void *buf)
     uint32_t chunk = rt->cfg.chunk_size;
     uint32_t n = size ? (uint32_t)((size + chunk - 1) / chunk) : 0;
 
+    e->read_buf = buf;
     if (n == 0) {
         process(e, buf, 0);
         return;
@@ -168,6 +196,8 @@ void dsvk_exec_start(dsvk_exec *e)
     const dsvk_request *r = &e->req;
     if (atomic_load(&e->cancelled)) {
         /* cancelled between submit and start: nothing to do */
+    } else if (dsvk_gpu_destination(r->destination.type)) {
+        dsvk_gpu_exec_start(e);
     } else if (r->source.type == DSVK_SOURCE_MEMORY) {
         process(e, r->source.u.memory.data, r->source.u.memory.size);
     } else if (atomic_load(&r->source.u.file.file->closed)) {
@@ -177,7 +207,7 @@ void dsvk_exec_start(dsvk_exec *e)
     } else {
         dsvk_staging_acquire(e);
     }
-    dsvk_exec_job_done(e);
+    dsvk_exec_drop(e);
 }
 
 bool dsvk_exec_try_cancel(dsvk_exec *e)
@@ -185,11 +215,15 @@ bool dsvk_exec_try_cancel(dsvk_exec *e)
     bool any = false;
     dsvk_runtime *rt = e->queue->rt;
     if (dsvk_staging_forget(rt, e)) {
-        dsvk_exec_job_done(e);
+        dsvk_exec_drop(e);
         any = true;
     }
     if (dsvk_custom_withdraw(e)) {
-        dsvk_exec_job_done(e);
+        dsvk_exec_drop(e);
+        any = true;
+    }
+    if (dsvk_gpu_exec_withdraw(e)) {
+        dsvk_exec_drop(e);
         any = true;
     }
     /* Ops not yet published are in flight or done: cancel waits for them instead. */
@@ -198,7 +232,7 @@ bool dsvk_exec_try_cancel(dsvk_exec *e)
         if (dsvk_io_cancel(rt->io, &e->ops[i])) {
             /* done() will not run for it: account for it here. */
             atomic_fetch_sub(&e->reads_left, 1);
-            dsvk_exec_job_done(e);
+            dsvk_exec_drop(e);
             any = true;
         }
     }

@@ -65,6 +65,7 @@ typedef struct dsvk_exec {
     dsvk_io_op *ops;              /* inline_op or an array of n_ops */
     atomic_uint n_ops;            /* published after the ops were submitted (for cancel) */
     void *staging;                /* compressed bytes read from a file */
+    void *read_buf;               /* where dsvk_exec_issue_reads puts the file's bytes */
     uint64_t staging_bytes;       /* reserved from the runtime's staging budget */
     uint64_t submit_ns;
     dsvk_job job;                 /* single job: memory copy, decode dispatch */
@@ -76,6 +77,7 @@ typedef struct dsvk_exec {
     uint64_t custom_id;           /* nonzero while offered to the custom queue */
     struct dsvk_exec *next_custom;
     bool custom_taken;
+    _Atomic(struct dsvk_gpu_req *) gpu; /* GPU destinations: the executor's state (gpu/executor.h) */
 } dsvk_exec;
 
 typedef struct dsvk_tile_job {
@@ -121,6 +123,8 @@ struct dsvk_queue {
     uint64_t tail;             /* next entry to fill */
     bool retiring;             /* a thread delivers completions */
     bool retire_again;
+    bool retire_scheduled;     /* retire_job is queued on the workers */
+    dsvk_job retire_job;
     bool closing;
 
     /* First failure of the requests retired since the previous status entry. */
@@ -184,6 +188,7 @@ void dsvk_file_unref(dsvk_file *f);
 void dsvk_exec_start(dsvk_exec *e);                 /* after submit, no lock held */
 void dsvk_exec_finish(dsvk_exec *e, dsvk_result r); /* sets the result, completes the entry */
 void dsvk_exec_job_done(dsvk_exec *e);              /* one pending op/job ended */
+void dsvk_exec_drop(dsvk_exec *e); /* the same, on an application thread: never finishes inline */
 bool dsvk_exec_try_cancel(dsvk_exec *e);            /* takes queued ops back; no lock held */
 void dsvk_exec_free(dsvk_exec *e);
 void dsvk_exec_fail(dsvk_exec *e, dsvk_result r, int sys_errno); /* first failure wins */

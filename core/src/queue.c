@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gpu/device.h"
+#include "gpu/executor.h"
 #include "internal.h"
 #include "stats.h"
 #include "stats_file.h"
@@ -194,6 +195,33 @@ static void retire_locked(dsvk_queue *q)
     pthread_cond_broadcast(&q->progress);
 }
 
+static void retire_job_run(dsvk_job *job)
+{
+    dsvk_queue *q = DSVK_CONTAINER(job, dsvk_queue, retire_job);
+    pthread_mutex_lock(&q->lock);
+    q->retire_scheduled = false;
+    retire_locked(q);
+    pthread_cond_broadcast(&q->progress);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* Retires on a worker what enqueue or submit made retirable (entries already complete), so
+ * callbacks never run on the application's thread inside those calls. Lock held. */
+static void schedule_retire_locked(dsvk_queue *q)
+{
+    if (q->retiring) {
+        q->retire_again = true;
+        return;
+    }
+    if (q->retire_scheduled || q->head == q->submitted ||
+        q->ring[q->head % q->cap].state != ENTRY_DONE)
+        return;
+    q->retire_scheduled = true;
+    q->retire_job = (dsvk_job){.fn = retire_job_run, .priority = q->io_priority};
+    dsvk_job *j = &q->retire_job;
+    dsvk_workers_push(&q->rt->workers, &j, 1);
+}
+
 void dsvk_queue_request_done(dsvk_exec *e)
 {
     dsvk_queue *q = e->queue;
@@ -266,7 +294,7 @@ static dsvk_exec *after_enqueue_locked(dsvk_queue *q)
     if (q->tail - q->submitted < q->cap / 2)
         return NULL;
     dsvk_exec *start = submit_locked(q);
-    retire_locked(q);
+    schedule_retire_locked(q);
     return start;
 }
 
@@ -313,8 +341,7 @@ static dsvk_result check_request(const dsvk_queue *q, const dsvk_request *r)
     case DSVK_DEST_TILES:
         if (!q->desc.device)
             return DSVK_E_INVALID_DESTINATION_TYPE;
-        /* The GPU executor (issue "Vulkan layer and GPU path") is not part of this build. */
-        return DSVK_E_UNSUPPORTED;
+        return dsvk_gpu_exec_validate(q->desc.device, r, q->name, r->name ? r->name : "");
     }
     return DSVK_E_INVALID_DESTINATION_TYPE;
 }
@@ -463,7 +490,7 @@ void dsvk_queue_submit(dsvk_queue *q)
         return;
     pthread_mutex_lock(&q->lock);
     dsvk_exec *start = submit_locked(q);
-    retire_locked(q);
+    schedule_retire_locked(q);
     pthread_mutex_unlock(&q->lock);
     start_all(start);
 }
@@ -515,7 +542,7 @@ void dsvk_queue_cancel(dsvk_queue *q, uint64_t mask, uint64_t value)
     /* Take back what has not started; the holds keep these requests alive meanwhile. */
     for (size_t i = 0; i < n_held; i++) {
         dsvk_exec_try_cancel(held[i]);
-        dsvk_exec_job_done(held[i]);
+        dsvk_exec_drop(held[i]);
     }
 
     /* dsvk's promise: once we return, no cancelled request writes its destination. */
@@ -550,7 +577,7 @@ void dsvk_queue_close(dsvk_queue *q)
     pthread_mutex_lock(&q->lock);
     dsvk_exec *start = submit_locked(q); /* only barriers and cancelled requests remain */
     retire_locked(q);
-    while (q->head != q->tail || q->retiring || q->running)
+    while (q->head != q->tail || q->retiring || q->running || q->retire_scheduled)
         pthread_cond_wait(&q->progress, &q->lock);
     pthread_mutex_unlock(&q->lock);
     start_all(start); /* nothing: every request left was cancelled */

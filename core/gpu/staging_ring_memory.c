@@ -1,0 +1,215 @@
+/* Vulkan memory behind the executor's rings (staging_ring_memory.h). */
+#include "gpu/staging_ring_memory.h"
+
+#include <string.h>
+
+#include "log.h"
+
+const char *dsvk_staging_placement_name(dsvk_staging_placement p)
+{
+    switch (p) {
+    case DSVK_STAGING_AUTO: return "auto";
+    case DSVK_STAGING_HOST: return "host";
+    case DSVK_STAGING_REBAR: return "rebar";
+    }
+    return "?";
+}
+
+bool dsvk_staging_placement_parse(const char *s, dsvk_staging_placement *out)
+{
+    static const dsvk_staging_placement all[] = {DSVK_STAGING_AUTO, DSVK_STAGING_HOST,
+                                                 DSVK_STAGING_REBAR};
+    for (size_t i = 0; s && i < sizeof(all) / sizeof(all[0]); i++) {
+        if (!strcmp(s, dsvk_staging_placement_name(all[i]))) {
+            *out = all[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Higher is better; -1 when the type cannot serve. */
+static int score(const VkPhysicalDeviceMemoryProperties *mp, uint32_t i, dsvk_ring_memory_kind kind,
+                 VkDeviceSize size)
+{
+    VkMemoryPropertyFlags f = mp->memoryTypes[i].propertyFlags;
+    bool visible = f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT;
+    bool coherent = f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    bool local = f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+    VkDeviceSize heap = mp->memoryHeaps[mp->memoryTypes[i].heapIndex].size;
+    if (f & (VK_MEMORY_PROPERTY_PROTECTED_BIT | VK_MEMORY_PROPERTY_LAZILY_ALLOCATED_BIT))
+        return -1;
+    if (heap < size)
+        return -1;
+    switch (kind) {
+    case DSVK_RING_MEMORY_HOST:
+        if (!visible)
+            return -1;
+        return (coherent ? 4 : 0) + (local ? 0 : 2);
+    case DSVK_RING_MEMORY_REBAR:
+        if (!visible || !local || heap / 4 < size)
+            return -1;
+        return coherent ? 1 : 0;
+    case DSVK_RING_MEMORY_DEVICE: return local ? 1 : 0;
+    }
+    return -1;
+}
+
+int dsvk_ring_memory_pick_type(const VkPhysicalDeviceMemoryProperties *mp, uint32_t type_bits,
+                               dsvk_ring_memory_kind kind, VkDeviceSize size)
+{
+    int best = -1, best_score = -1;
+    for (uint32_t i = 0; i < mp->memoryTypeCount && i < 32; i++) {
+        if (!(type_bits & (1u << i)))
+            continue;
+        int s = score(mp, i, kind, size);
+        if (s > best_score) { /* ties: the lower index, which drivers list first for a reason */
+            best = (int)i;
+            best_score = s;
+        }
+    }
+    return best;
+}
+
+static const char *kind_name(dsvk_ring_memory_kind kind)
+{
+    switch (kind) {
+    case DSVK_RING_MEMORY_HOST: return "host-visible";
+    case DSVK_RING_MEMORY_REBAR: return "device-local host-visible";
+    case DSVK_RING_MEMORY_DEVICE: return "device-local";
+    }
+    return "?";
+}
+
+static dsvk_result vk_result(VkResult vr)
+{
+    return vr == VK_ERROR_DEVICE_LOST ? DSVK_E_DEVICE_LOST : DSVK_E_OUT_OF_DEVICE_MEMORY;
+}
+
+dsvk_result dsvk_ring_memory_create(dsvk_device *dev, VkDeviceSize size, VkBufferUsageFlags usage,
+                                    dsvk_ring_memory_kind kind, bool device_address,
+                                    const char *what, dsvk_ring_memory *out)
+{
+    memset(out, 0, sizeof(*out));
+    VkDevice device = dev->desc.device;
+    const dsvk_vk_dispatch *vk = &dev->vk;
+    if (device_address)
+        usage |= VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT;
+    VkBufferCreateInfo bci = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+        .size = size,
+        .usage = usage,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+    };
+    VkResult vr = vk->CreateBuffer(device, &bci, NULL, &out->buffer);
+    if (vr != VK_SUCCESS) {
+        DSVK_ERR("gpu executor: cannot create the %s buffer (%llu bytes): VkResult %d", what,
+                 (unsigned long long)size, vr);
+        return vk_result(vr);
+    }
+    VkMemoryRequirements req;
+    vk->GetBufferMemoryRequirements(device, out->buffer, &req);
+    int type = dsvk_ring_memory_pick_type(&dev->desc.memory_properties, req.memoryTypeBits, kind,
+                                          req.size);
+    if (type < 0) {
+        DSVK_WARN("gpu executor: no %s memory type for the %s (%llu bytes)", kind_name(kind), what,
+                  (unsigned long long)req.size);
+        dsvk_ring_memory_destroy(dev, out);
+        return DSVK_E_UNSUPPORTED;
+    }
+    VkMemoryAllocateFlagsInfo flags = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO,
+        .flags = VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT,
+    };
+    VkMemoryAllocateInfo mai = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .pNext = device_address ? &flags : NULL,
+        .allocationSize = req.size,
+        .memoryTypeIndex = (uint32_t)type,
+    };
+    vr = vk->AllocateMemory(device, &mai, NULL, &out->memory);
+    if (vr != VK_SUCCESS) {
+        DSVK_ERR("gpu executor: cannot allocate %llu bytes of %s memory for the %s: VkResult %d",
+                 (unsigned long long)req.size, kind_name(kind), what, vr);
+        dsvk_ring_memory_destroy(dev, out);
+        return vk_result(vr);
+    }
+    vr = vk->BindBufferMemory(device, out->buffer, out->memory, 0);
+    void *map = NULL;
+    if (vr == VK_SUCCESS && kind != DSVK_RING_MEMORY_DEVICE)
+        vr = vk->MapMemory(device, out->memory, 0, VK_WHOLE_SIZE, 0, &map);
+    if (vr != VK_SUCCESS) {
+        DSVK_ERR("gpu executor: cannot bind or map the %s: VkResult %d", what, vr);
+        dsvk_ring_memory_destroy(dev, out);
+        return vk_result(vr);
+    }
+    VkMemoryPropertyFlags f = dev->desc.memory_properties.memoryTypes[type].propertyFlags;
+    out->map = map;
+    out->size = size;
+    out->type_index = (uint32_t)type;
+    out->coherent = f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    out->device_local = f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+    out->atom = dev->desc.properties.limits.nonCoherentAtomSize;
+    if (out->atom == 0)
+        out->atom = 1;
+    if (device_address) {
+        VkBufferDeviceAddressInfo ai = {
+            .sType = VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO,
+            .buffer = out->buffer,
+        };
+        out->address = vk->GetBufferDeviceAddress(device, &ai);
+    }
+    DSVK_INFO("gpu executor: %s: %llu KiB of %s memory (type %d%s)", what,
+              (unsigned long long)(size >> 10), kind_name(kind), type,
+              kind == DSVK_RING_MEMORY_DEVICE ? "" : (out->coherent ? ", coherent" : ", flushed"));
+    return DSVK_OK;
+}
+
+void dsvk_ring_memory_destroy(dsvk_device *dev, dsvk_ring_memory *m)
+{
+    VkDevice device = dev->desc.device;
+    if (m->map)
+        dev->vk.UnmapMemory(device, m->memory);
+    if (m->buffer != VK_NULL_HANDLE)
+        dev->vk.DestroyBuffer(device, m->buffer, NULL);
+    if (m->memory != VK_NULL_HANDLE)
+        dev->vk.FreeMemory(device, m->memory, NULL);
+    memset(m, 0, sizeof(*m));
+}
+
+/* [offset, offset + size) widened to whole atoms inside the allocation. */
+static VkMappedMemoryRange atom_range(const dsvk_ring_memory *m, VkDeviceSize offset,
+                                      VkDeviceSize size)
+{
+    VkDeviceSize start = offset - offset % m->atom;
+    VkDeviceSize end = offset + size;
+    end = end % m->atom ? end + (m->atom - end % m->atom) : end;
+    VkMappedMemoryRange r = {
+        .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+        .memory = m->memory,
+        .offset = start,
+        .size = end - start,
+    };
+    /* The allocation may be smaller than a whole atom past the buffer's end. */
+    if (end >= m->size)
+        r.size = VK_WHOLE_SIZE;
+    return r;
+}
+
+VkResult dsvk_ring_memory_flush(dsvk_device *dev, const dsvk_ring_memory *m, VkDeviceSize offset,
+                                VkDeviceSize size)
+{
+    if (m->coherent || !m->map || size == 0)
+        return VK_SUCCESS;
+    VkMappedMemoryRange r = atom_range(m, offset, size);
+    return dev->vk.FlushMappedMemoryRanges(dev->desc.device, 1, &r);
+}
+
+VkResult dsvk_ring_memory_invalidate(dsvk_device *dev, const dsvk_ring_memory *m,
+                                     VkDeviceSize offset, VkDeviceSize size)
+{
+    if (m->coherent || !m->map || size == 0)
+        return VK_SUCCESS;
+    VkMappedMemoryRange r = atom_range(m, offset, size);
+    return dev->vk.InvalidateMappedMemoryRanges(dev->desc.device, 1, &r);
+}
