@@ -147,7 +147,7 @@ dsvk_result dsvk_custom_set_results(dsvk_runtime *rt, uint32_t count,
             dsvk_exec_fail(e, results[i].result == DSVK_E_PENDING ? DSVK_E_DECOMPRESSION
                                                                    : results[i].result,
                            0);
-        dsvk_exec_job_done(e);
+        dsvk_exec_drop(e);
     }
     return DSVK_OK;
 }

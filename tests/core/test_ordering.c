@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -120,12 +121,53 @@ static void test_signal_eventfd(void **state)
     dsvk_runtime_destroy(rt);
 }
 
+typedef struct thread_seen {
+    tu_signals sig;
+    pthread_t caller;
+    atomic_int on_caller;
+} thread_seen;
+
+static void record_thread(void *user, uint64_t value)
+{
+    thread_seen *t = user;
+    if (pthread_equal(pthread_self(), t->caller))
+        atomic_fetch_add(&t->on_caller, 1);
+    tu_signal_cb(&t->sig, value);
+}
+
+/* Completions never run on the application's thread inside enqueue/submit, even when the
+ * entries are complete before submit returns (an empty request list, instant copies). */
+static void test_callbacks_never_on_submitting_thread(void **state)
+{
+    (void)state;
+    dsvk_runtime *rt = tu_runtime(DSVK_IO_THREADS);
+    dsvk_queue *q = memory_queue(rt, 128);
+    static thread_seen t;
+    tu_signals_init(&t.sig);
+    t.caller = pthread_self();
+    static uint8_t src[16], dst[200][16];
+    for (unsigned i = 0; i < 200; i++) {
+        if (i % 2) {
+            dsvk_request r = tu_memory_request(src, 16, dst[i]);
+            dsvk_queue_enqueue_request(q, &r);
+        }
+        dsvk_signal s = {.fn = record_thread, .user = &t, .eventfd = -1, .value = i + 1};
+        assert_int_equal(dsvk_queue_enqueue_signal(q, &s), DSVK_OK);
+        dsvk_queue_submit(q);
+    }
+    tu_signals_wait(&t.sig, 200);
+    assert_int_equal(atomic_load(&t.on_caller), 0);
+    dsvk_queue_close(q);
+    dsvk_runtime_destroy(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_barriers_wait_for_earlier_requests),
         cmocka_unit_test(test_many_signals_in_order),
         cmocka_unit_test(test_signal_eventfd),
+        cmocka_unit_test(test_callbacks_never_on_submitting_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

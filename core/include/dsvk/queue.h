@@ -14,7 +14,10 @@
  * - Cancellation: when dsvk_queue_cancel() returns, no matching request will write its
  *   destination any more (dsvk's promise, stronger than DirectStorage's "best effort");
  *   status and signal entries still complete.
- * - Callbacks (signals, errors) run on core threads, one at a time per queue, in order. They
+ * - Callbacks (signals, errors) run on core threads, one at a time per queue, in order, and
+ *   never inside dsvk_queue_enqueue_*, dsvk_queue_submit, dsvk_queue_cancel or
+ *   dsvk_custom_set_results (dsvk_queue_close delivers what is left before it returns; a
+ *   status or signal entry rejected at enqueue notifies the error inside that call). They
  *   may enqueue, submit and cancel, on any queue; they must not close the queue they are
  *   called for, nor wait for its later entries to complete.
  * - Requests to host memory must not overlap while both are in flight: the destination is
