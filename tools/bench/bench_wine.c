@@ -10,6 +10,11 @@
  * "raw" -- uncompressed REQUEST-byte reads (default 4 KiB) from a 64 MiB file. Both read
  * --size uncompressed bytes per run into a ring of CAPACITY destination slots, with a Submit
  * every --batch requests, and end with a status entry plus an event (native: an eventfd).
+ * Besides wall-clock throughput, each side reports the CPU time its process spent during the
+ * run (getrusage here; for the Wine process, whose threads include the core's, utime + stime
+ * from /proc/PID/stat when the PE program says it starts and when its result arrives), which
+ * a busy machine disturbs much less than throughput. wineserver's CPU is not counted: the
+ * steady state makes no server calls.
  */
 #include "bench.h"
 
@@ -49,6 +54,7 @@ typedef struct run_result {
     double submit_us;       /* mean Submit during the run (includes waiting for slots) */
     double empty_submit_us; /* Submit with nothing enqueued: the crossing alone */
     double batch_submit_us; /* --batch enqueues + their Submit into an idle queue */
+    double cpu_s_per_gb;    /* CPU time of the process during the run, per 1e9 bytes */
     char error[200];
 } run_result;
 
@@ -86,9 +92,10 @@ static void usage(FILE *f)
             "\n"
             "JSON: {\"subcommand\":\"wine\", \"version\":S, \"config\":{...},\n"
             "  \"loads\":[{name, request, compressed, native:{gb_per_s, seconds, submit_us,\n"
-            "    empty_submit_us}, wine:{...}, wine_vs_native (throughput ratio),\n"
-            "    difference_percent, runs:[{round, side, ok, gb_per_s, seconds, submit_us,\n"
-            "    empty_submit_us, error}]}]}\n");
+            "    empty_submit_us, batch_submit_us, cpu_s_per_gb}, wine:{...}, wine_vs_native\n"
+            "    (throughput ratio), difference_percent, cpu_per_gb_wine_vs_native,\n"
+            "    runs:[{round, side, ok, gb_per_s, seconds, submit_us, empty_submit_us,\n"
+            "    batch_submit_us, cpu_s_per_gb, error}]}]}\n");
 }
 
 /* ---- finding Wine and the bridge ---------------------------------------------------- */
@@ -330,6 +337,7 @@ static void native_run(const wine_opts *o, const load *l, run_result *r)
 
     double submit_time = 0;
     uint64_t submits = 0;
+    double cpu0 = bench_cpu_seconds();
     t0 = bench_now();
     for (uint64_t i = 0; i < count; i++) {
         dsvk_request req = {.cancel_tag = 0};
@@ -352,6 +360,7 @@ static void native_run(const wine_opts *o, const load *l, run_result *r)
         goto out;
     }
     r->seconds = bench_now() - t0;
+    r->cpu_s_per_gb = (bench_cpu_seconds() - cpu0) / ((double)(count * l->request) / 1e9);
     dsvk_result res = dsvk_status_array_get_result(st, 0);
     if (res != DSVK_OK) {
         snprintf(r->error, sizeof(r->error), "requests failed: %s", dsvk_result_string(res));
@@ -375,6 +384,26 @@ out:
 }
 
 /* ---- the Wine run ------------------------------------------------------------------- */
+
+/* utime + stime of a process, in seconds; -1 when it cannot be read. */
+static double proc_cpu_seconds(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
 
 static void wine_run(const wine_opts *o, const load *l, run_result *r)
 {
@@ -432,6 +461,7 @@ static void wine_run(const wine_opts *o, const load *l, run_result *r)
     char out[8192];
     size_t used = 0;
     double deadline = bench_now() + 900;
+    double cpu_start = -1, cpu_end = -1;
     for (;;) {
         struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
         int pr = poll(&p, 1, 1000);
@@ -440,6 +470,11 @@ static void wine_run(const wine_opts *o, const load *l, run_result *r)
             if (n <= 0)
                 break;
             used += (size_t)n;
+            out[used] = 0;
+            if (cpu_start < 0 && strstr(out, "DSVK_BENCH_PE start"))
+                cpu_start = proc_cpu_seconds(pid);
+            if (cpu_end < 0 && strstr(out, "DSVK_BENCH_PE seconds="))
+                cpu_end = proc_cpu_seconds(pid);
             if (used == sizeof(out) - 1)
                 break;
         } else if (pr < 0 && errno != EINTR) {
@@ -455,7 +490,7 @@ static void wine_run(const wine_opts *o, const load *l, run_result *r)
     close(pipefd[0]);
     int status;
     waitpid(pid, &status, 0);
-    const char *line = strstr(out, "DSVK_BENCH_PE ");
+    const char *line = strstr(out, "DSVK_BENCH_PE seconds=");
     unsigned long long bytes = 0;
     unsigned submits = 0;
     if (line &&
@@ -464,11 +499,15 @@ static void wine_run(const wine_opts *o, const load *l, run_result *r)
                "empty_submit_us=%lf batch_submit_us=%lf",
                &r->seconds, &bytes, &submits, &r->submit_us, &r->empty_submit_us,
                &r->batch_submit_us) == 6 &&
-        r->seconds > 0) {
+        r->seconds > 0 && bytes > 0) {
         r->gbps = (double)bytes / r->seconds / 1e9;
+        if (cpu_start >= 0 && cpu_end >= cpu_start)
+            r->cpu_s_per_gb = (cpu_end - cpu_start) / ((double)bytes / 1e9);
         r->ok = true;
     } else if (!r->error[0]) {
-        const char *e = line ? line : out;
+        const char *e = strstr(out, "DSVK_BENCH_PE error");
+        if (!e)
+            e = out;
         snprintf(r->error, sizeof(r->error), "%.*s", (int)strcspn(e, "\n"), e);
         if (!r->error[0])
             snprintf(r->error, sizeof(r->error), "no result from dsvk-bench-pe.exe (exit %d)",
@@ -495,12 +534,13 @@ static void print_side(FILE *f, const char *name, const run_result *runs, int n)
 {
     fprintf(f,
             "\"%s\":{\"gb_per_s\":%.4f,\"seconds\":%.4f,\"submit_us\":%.3f,"
-            "\"empty_submit_us\":%.3f,\"batch_submit_us\":%.3f}",
+            "\"empty_submit_us\":%.3f,\"batch_submit_us\":%.3f,\"cpu_s_per_gb\":%.4f}",
             name, median_of(runs, n, offsetof(run_result, gbps)),
             median_of(runs, n, offsetof(run_result, seconds)),
             median_of(runs, n, offsetof(run_result, submit_us)),
             median_of(runs, n, offsetof(run_result, empty_submit_us)),
-            median_of(runs, n, offsetof(run_result, batch_submit_us)));
+            median_of(runs, n, offsetof(run_result, batch_submit_us)),
+            median_of(runs, n, offsetof(run_result, cpu_s_per_gb)));
 }
 
 static int parse(int argc, char **argv, wine_opts *o)
@@ -685,18 +725,22 @@ int dsvk_bench_wine(int argc, char **argv)
             print_side(f, "native", native, (int)o.rounds);
             fprintf(f, ",");
             print_side(f, "wine", wine, (int)o.rounds);
-            fprintf(f, ",\"wine_vs_native\":%.4f,\"difference_percent\":%.2f,\"runs\":[", ratio,
-                    (1 - ratio) * 100);
+            double nc = median_of(native, (int)o.rounds, offsetof(run_result, cpu_s_per_gb));
+            double wc = median_of(wine, (int)o.rounds, offsetof(run_result, cpu_s_per_gb));
+            fprintf(f,
+                    ",\"wine_vs_native\":%.4f,\"difference_percent\":%.2f,"
+                    "\"cpu_per_gb_wine_vs_native\":%.4f,\"runs\":[",
+                    ratio, (1 - ratio) * 100, nc > 0 ? wc / nc : 0);
             for (uint32_t r = 0; r < o.rounds; r++) {
                 for (int side = 0; side < 2; side++) {
                     const run_result *x = side ? &wine[r] : &native[r];
                     fprintf(f,
                             "%s{\"round\":%u,\"side\":\"%s\",\"ok\":%s,\"gb_per_s\":%.4f,"
                             "\"seconds\":%.4f,\"submit_us\":%.3f,\"empty_submit_us\":%.3f,"
-                            "\"batch_submit_us\":%.3f,\"error\":",
+                            "\"batch_submit_us\":%.3f,\"cpu_s_per_gb\":%.4f,\"error\":",
                             r || side ? "," : "", r + 1, side ? "wine" : "native",
                             x->ok ? "true" : "false", x->gbps, x->seconds, x->submit_us,
-                            x->empty_submit_us, x->batch_submit_us);
+                            x->empty_submit_us, x->batch_submit_us, x->cpu_s_per_gb);
                     bench_json_string(f, x->error);
                     fprintf(f, "}");
                 }
@@ -705,20 +749,23 @@ int dsvk_bench_wine(int argc, char **argv)
         } else {
             fprintf(f,
                     "\n%s, %llu-byte requests (%s):\n"
-                    "  %-8s %9s %16s %18s %20s\n",
+                    "  %-8s %9s %10s %16s %18s %20s\n",
                     l->name, (unsigned long long)l->request,
                     l->compressed ? "GDeflate, decoded on the CPU" : "uncompressed", "", "GB/s",
-                    "empty Submit us", "batch+Submit us", "Submit in load us");
+                    "CPU s/GB", "empty Submit us", "batch+Submit us", "Submit in load us");
             for (int side = 0; side < 2; side++) {
                 const run_result *x = side ? wine : native;
-                fprintf(f, "  %-8s %9.3f %16.2f %18.2f %20.2f\n", side ? "wine" : "native",
+                fprintf(f, "  %-8s %9.3f %10.3f %16.2f %18.2f %20.2f\n", side ? "wine" : "native",
                         median_of(x, (int)o.rounds, offsetof(run_result, gbps)),
+                        median_of(x, (int)o.rounds, offsetof(run_result, cpu_s_per_gb)),
                         median_of(x, (int)o.rounds, offsetof(run_result, empty_submit_us)),
                         median_of(x, (int)o.rounds, offsetof(run_result, batch_submit_us)),
                         median_of(x, (int)o.rounds, offsetof(run_result, submit_us)));
             }
-            fprintf(f, "  Wine/native throughput %.4f (difference %.2f%%)\n", ratio,
-                    (1 - ratio) * 100);
+            double nc = median_of(native, (int)o.rounds, offsetof(run_result, cpu_s_per_gb));
+            double wc = median_of(wine, (int)o.rounds, offsetof(run_result, cpu_s_per_gb));
+            fprintf(f, "  Wine/native throughput %.4f (difference %.2f%%), CPU per GB %.4f\n",
+                    ratio, (1 - ratio) * 100, nc > 0 ? wc / nc : 0);
         }
     }
     if (o.json)

@@ -143,6 +143,8 @@ int main(int argc, char **argv)
 
     double submit_time = 0;
     uint32_t submits = 0;
+    printf("DSVK_BENCH_PE start\n");
+    fflush(stdout);
     t0 = now();
     for (uint64_t i = 0; i < count; i++) {
         DSTORAGE_REQUEST r = {0};
@@ -176,6 +178,7 @@ int main(int argc, char **argv)
     q->lpVtbl->Submit(q);
     WaitForSingleObject(done, INFINITE);
     double seconds = now() - t0;
+    fflush(stdout);
     hr = st->lpVtbl->GetHResult(st, 0);
     if (FAILED(hr))
         return fail("requests", hr);
