@@ -39,6 +39,11 @@
 
 layout(local_size_x = 32, local_size_y = 1, local_size_z = 1) in;
 
+/* Scope of the fence that publishes a step's output to the next step: workgroup scope is all
+ * the decoder needs; device scope is the conservative default (llvmpipe runs workgroup-scope
+ * memory barriers extremely slowly). Chosen by the host per device. */
+layout(constant_id = 0) const bool WORKGROUP_FENCE = false;
+
 /* Must match core/gpu/gdeflate_gpu.h. */
 struct Tile {
     uint src_offset;  /* byte offset of the tile's bitstream in the input binding */
@@ -91,8 +96,14 @@ const uint K_EOB = 2u;
 const uint K_BAD = 3u; /* bit pattern outside an incomplete code: an error when decoded */
 const uint BAD_ENTRY = (K_BAD << 9u) | 1u;
 
-const uint LIT_BITS = 10u;  /* primary lit/len table: 1024 entries */
-const uint DIST_BITS = 8u;  /* primary distance table: 256 entries */
+#ifndef DSVK_LIT_BITS
+#define DSVK_LIT_BITS 10 /* primary lit/len table: 1024 entries */
+#endif
+#ifndef DSVK_DIST_BITS
+#define DSVK_DIST_BITS 8 /* primary distance table: 256 entries */
+#endif
+const uint LIT_BITS = DSVK_LIT_BITS;
+const uint DIST_BITS = DSVK_DIST_BITS;
 const uint PRE_BITS = 7u;   /* precode: codes are at most 7 bits, no long path */
 
 /* sh_tab layout. While a dynamic header is read, the code lengths live where the lit/len
@@ -331,6 +342,17 @@ bool tail_nonzero()
     return wg_or(bad) != 0u;
 }
 
+/* Execution barrier that also makes this step's output (and shared memory) visible to the
+ * workgroup's next step. */
+void output_barrier()
+{
+    if (WORKGROUP_FENCE)
+        groupMemoryBarrier();
+    else
+        memoryBarrierBuffer();
+    barrier();
+}
+
 /* Every step starts here: when fewer than 64 staged words remain, this step loads the next 32
  * (one per invocation, coalesced); they land in the ring at step_end, so the load latency hides
  * behind the step's decoding. A step hands out at most 32 words, so the ring never runs dry. */
@@ -350,8 +372,7 @@ void step_end()
     }
     if (g_steps > MAX_STEPS)
         g_err |= E_LIMIT;
-    memoryBarrierBuffer();
-    barrier();
+    output_barrier();
 }
 
 /* ---- lane bit buffers ------------------------------------------------------------------ */

@@ -22,6 +22,7 @@ struct dsvk_gdgpu {
     VkPipelineLayout layout;
     VkPipeline pipeline;
     dsvk_gdgpu_variant variant;
+    bool workgroup_fence;
     uint32_t shader_hash;
     uint32_t max_groups_x;
     VkDeviceSize max_range;
@@ -67,18 +68,26 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
         return DSVK_E_UNSUPPORTED;
     }
     bool sg = subgroup_ok(&info->subgroup);
+    if (variant == DSVK_GDGPU_VARIANT_AUTO)
+        variant = sg ? DSVK_GDGPU_VARIANT_SUBGROUP : DSVK_GDGPU_VARIANT_SHARED;
+    if (variant >= DSVK_GDGPU_VARIANT_COUNT)
+        return DSVK_E_INVALID_ARGUMENT;
     if (variant == DSVK_GDGPU_VARIANT_SUBGROUP && !sg) {
         DSVK_INFO("gpu: the device lacks the subgroup operations of the subgroup variant");
         return DSVK_E_UNSUPPORTED;
     }
-    if (variant == DSVK_GDGPU_VARIANT_AUTO)
-        variant = sg ? DSVK_GDGPU_VARIANT_SUBGROUP : DSVK_GDGPU_VARIANT_SHARED;
+    if (info->vulkan_memory_model && !info->vulkan_memory_model_device_scope) {
+        DSVK_INFO("gpu: vulkanMemoryModel is enabled without vulkanMemoryModelDeviceScope: the "
+                  "decoder's device-scope atomics are not allowed there");
+        return DSVK_E_UNSUPPORTED;
+    }
 
     dsvk_gdgpu *g = calloc(1, sizeof(*g));
     if (!g)
         return DSVK_E_NO_MEMORY;
     g->device = info->device;
     g->variant = variant;
+    g->workgroup_fence = info->workgroup_fence;
     g->max_groups_x = info->limits.maxComputeWorkGroupCount[0];
     g->max_range = info->limits.maxStorageBufferRange;
     g->offset_align = info->limits.minStorageBufferOffsetAlignment;
@@ -94,11 +103,17 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
                 g->vk.CmdDecompressMemoryIndirectCountNV;
     g->native_max = g->native ? info->nv_max_indirect_count : 0;
 
-    const uint32_t *code = variant == DSVK_GDGPU_VARIANT_SUBGROUP ? dsvk_spv_gdeflate_subgroup
-                                                                  : dsvk_spv_gdeflate_shared;
-    size_t code_size = variant == DSVK_GDGPU_VARIANT_SUBGROUP ? sizeof(dsvk_spv_gdeflate_subgroup)
-                                                              : sizeof(dsvk_spv_gdeflate_shared);
-    g->shader_hash = fnv1a(code, code_size / 4);
+    const uint32_t *code = dsvk_spv_gdeflate_shared;
+    size_t code_size = sizeof(dsvk_spv_gdeflate_shared);
+    if (variant == DSVK_GDGPU_VARIANT_SUBGROUP) {
+        code = dsvk_spv_gdeflate_subgroup;
+        code_size = sizeof(dsvk_spv_gdeflate_subgroup);
+    }
+    if (info->spirv_override && info->spirv_override_size >= 20) {
+        code = info->spirv_override;
+        code_size = info->spirv_override_size & ~(size_t)3;
+    }
+    g->shader_hash = fnv1a(code, code_size / 4) ^ (info->workgroup_fence ? 0x5bd1e995u : 0);
 
     VkDescriptorSetLayoutBinding bindings[4];
     for (uint32_t i = 0; i < 4; i++)
@@ -129,6 +144,14 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
     };
     if (vr == VK_SUCCESS)
         vr = g->vk.CreateShaderModule(g->device, &smci, NULL, &module);
+    VkBool32 wg_fence = info->workgroup_fence ? VK_TRUE : VK_FALSE;
+    VkSpecializationMapEntry sme = {.constantID = 0, .offset = 0, .size = sizeof(VkBool32)};
+    VkSpecializationInfo spec = {
+        .mapEntryCount = 1,
+        .pMapEntries = &sme,
+        .dataSize = sizeof(wg_fence),
+        .pData = &wg_fence,
+    };
     VkComputePipelineCreateInfo cpci = {
         .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
         .stage =
@@ -137,6 +160,7 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
                 .stage = VK_SHADER_STAGE_COMPUTE_BIT,
                 .module = module,
                 .pName = "main",
+                .pSpecializationInfo = &spec,
             },
         .layout = g->layout,
     };
@@ -152,7 +176,7 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
                                                    : DSVK_E_UNSUPPORTED;
     }
     DSVK_DEBUG("gpu: GDeflate decoder ready (%s variant, subgroup size %u%s)",
-               variant == DSVK_GDGPU_VARIANT_SUBGROUP ? "subgroup" : "shared-memory",
+               dsvk_gdgpu_variant_name(variant),
                info->subgroup.subgroupSize, g->native ? ", VK_NV_memory_decompression" : "");
     *out = g;
     return DSVK_OK;
@@ -174,6 +198,16 @@ void dsvk_gdgpu_destroy(dsvk_gdgpu *g)
 dsvk_gdgpu_variant dsvk_gdgpu_variant_of(const dsvk_gdgpu *g)
 {
     return g->variant;
+}
+
+const char *dsvk_gdgpu_variant_name(dsvk_gdgpu_variant v)
+{
+    switch (v) {
+    case DSVK_GDGPU_VARIANT_AUTO: return "auto";
+    case DSVK_GDGPU_VARIANT_SUBGROUP: return "subgroup";
+    case DSVK_GDGPU_VARIANT_SHARED: return "shared";
+    default: return "?";
+    }
 }
 
 uint32_t dsvk_gdgpu_shader_hash(const dsvk_gdgpu *g)

@@ -73,18 +73,33 @@ typedef struct dsvk_gdgpu_device_info {
     VkPhysicalDeviceSubgroupProperties subgroup;  /* as queried; pNext ignored */
     VkPhysicalDeviceLimits limits;                /* from VkPhysicalDeviceProperties */
     VkPipelineCache pipeline_cache;               /* optional */
+    /* Tuning: publish each step's output with a workgroup-scope fence instead of a
+     * device-scope one (both are correct; which is faster depends on the driver). */
+    bool workgroup_fence;
+    /* Developer knob (tests, dsvk-bench): SPIR-V to use instead of the embedded variant, with
+     * the same interface; the variant still says what the device must support. */
+    const uint32_t *spirv_override;
+    size_t spirv_override_size; /* bytes */
     /* Features enabled on the device (not merely supported). */
     bool storage_buffer_8bit;     /* required: the shader stores bytes */
+    /* vulkanMemoryModel and vulkanMemoryModelDeviceScope: with the first enabled and not the
+     * second, shaders may not use Device scope, which the decoder's atomics do. */
+    bool vulkan_memory_model;
+    bool vulkan_memory_model_device_scope;
     bool memory_decompression_nv; /* VK_NV_memory_decompression with GDEFLATE_1_0 enabled */
     uint64_t nv_max_indirect_count; /* its maxDecompressionIndirectCount */
 } dsvk_gdgpu_device_info;
 
 /* Which compiled variant of the shader a context uses. */
 typedef enum dsvk_gdgpu_variant {
-    DSVK_GDGPU_VARIANT_AUTO,     /* subgroup if the device supports its operations */
-    DSVK_GDGPU_VARIANT_SUBGROUP, /* subgroup ballot/arithmetic/shuffle (fails if unsupported) */
+    DSVK_GDGPU_VARIANT_AUTO,     /* the best the device supports (see dsvk_gdgpu_create) */
+    DSVK_GDGPU_VARIANT_SUBGROUP, /* subgroup ballot/arithmetic/shuffle */
     DSVK_GDGPU_VARIANT_SHARED,   /* shared memory only; runs on every device */
+    DSVK_GDGPU_VARIANT_COUNT
 } dsvk_gdgpu_variant;
+
+/* "subgroup", "shared" ("auto" for AUTO). */
+const char *dsvk_gdgpu_variant_name(dsvk_gdgpu_variant v);
 
 typedef struct dsvk_gdgpu dsvk_gdgpu;
 typedef struct dsvk_gdgpu_binding dsvk_gdgpu_binding;
@@ -100,13 +115,14 @@ typedef struct dsvk_gdgpu_range {
 /*
  * Creates the decoder for a device: pipeline, layouts. DSVK_E_UNSUPPORTED when the device
  * lacks storageBuffer8BitAccess (enable it when creating the device: every desktop GPU has
- * it) or the requested variant's subgroup operations.
+ * it) or what the requested variant needs. AUTO picks SUBGROUP when the device has its
+ * operations, else SHARED.
  */
 dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_variant variant,
                               dsvk_gdgpu **out);
 void dsvk_gdgpu_destroy(dsvk_gdgpu *g);
 
-/* The variant in use (SUBGROUP or SHARED). */
+/* The variant in use (never AUTO). */
 dsvk_gdgpu_variant dsvk_gdgpu_variant_of(const dsvk_gdgpu *g);
 /* A stable identifier of the shader code (changes with it), for caches. */
 uint32_t dsvk_gdgpu_shader_hash(const dsvk_gdgpu *g);

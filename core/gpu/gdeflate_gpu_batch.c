@@ -9,6 +9,7 @@
 #include "log.h"
 
 #define STAGING_SIZE (64ull << 20)
+#define COUNT_SLOTS 64u /* region chunks of one native run */
 #define WAIT_NS (600ull * 1000000000ull)
 
 typedef struct segment {
@@ -302,7 +303,7 @@ static dsvk_result make_regions(dsvk_gdgpu_batch *b)
     if (r == DSVK_OK)
         r = upload(b, &b->regions, 0, regs, rsize);
     if (r == DSVK_OK)
-        r = dsvk_vkbuf_create(vk, b->env.device, b->env.memory, 256,
+        r = dsvk_vkbuf_create(vk, b->env.device, b->env.memory, COUNT_SLOTS * 4,
                               VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT,
                               DSVK_VKMEM_UPLOAD, true, &b->count);
     free(abs);
@@ -435,11 +436,18 @@ dsvk_result dsvk_gdgpu_batch_run(dsvk_gdgpu_batch *b, bool native, uint32_t iter
         *gpu_seconds = -1;
     if (native && (!b->native || b->regions.buffer == VK_NULL_HANDLE))
         return DSVK_E_UNSUPPORTED;
-    if (native) {
-        uint64_t max = dsvk_gdgpu_native_max_count(b->g);
-        if (max && b->ntiles > max)
-            return DSVK_E_REQUEST_TOO_LARGE;
-        memcpy(b->count.map, &b->ntiles, sizeof(uint32_t));
+    /* The driver takes at most maxDecompressionIndirectCount regions per command: one
+     * count per chunk of regions. */
+    uint64_t chunk = dsvk_gdgpu_native_max_count(b->g);
+    if (chunk == 0 || chunk > UINT32_MAX)
+        chunk = UINT32_MAX;
+    uint32_t nchunks = native ? (uint32_t)((b->ntiles + chunk - 1) / chunk) : 0;
+    if (nchunks > COUNT_SLOTS)
+        return DSVK_E_REQUEST_TOO_LARGE;
+    for (uint32_t k = 0; k < nchunks; k++) {
+        uint64_t left = b->ntiles - k * chunk;
+        uint32_t c = (uint32_t)(left < chunk ? left : chunk);
+        memcpy((uint8_t *)b->count.map + 4 * k, &c, sizeof(c));
     }
     dsvk_result r = dsvk_vkcmd_begin(vk, dev, &b->cmd);
     if (r != DSVK_OK)
@@ -471,7 +479,10 @@ dsvk_result dsvk_gdgpu_batch_run(dsvk_gdgpu_batch *b, bool native, uint32_t iter
                             native ? VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT
                                    : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
         if (native)
-            dsvk_gdgpu_record_native_indirect(b->g, cmd, b->regions.address, b->count.address);
+            for (uint32_t k = 0; k < nchunks; k++)
+                dsvk_gdgpu_record_native_indirect(
+                    b->g, cmd, b->regions.address + k * chunk * sizeof(VkDecompressMemoryRegionNV),
+                    b->count.address + 4 * k);
         else
             for (uint32_t s = 0; s < b->nsegs; s++)
                 dsvk_gdgpu_record(b->g, cmd, b->segs[s].binding);

@@ -241,6 +241,8 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
         .storageBuffer8BitAccess = f12.storageBuffer8BitAccess,
         .bufferDeviceAddress = f12.bufferDeviceAddress,
         .timelineSemaphore = f12.timelineSemaphore,
+        .vulkanMemoryModel = f12.vulkanMemoryModel,
+        .vulkanMemoryModelDeviceScope = f12.vulkanMemoryModelDeviceScope,
     };
     VkPhysicalDeviceFeatures2 en2 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
@@ -248,6 +250,8 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
         .features.shaderInt64 = f2.features.shaderInt64,
     };
     s->storage_buffer_8bit = f12.storageBuffer8BitAccess;
+    s->vulkan_memory_model = f12.vulkanMemoryModel;
+    s->vulkan_memory_model_device_scope = f12.vulkanMemoryModelDeviceScope;
     s->buffer_device_address = f12.bufferDeviceAddress;
     s->compute_full_subgroups = v13 && f13.computeFullSubgroups;
 

@@ -42,6 +42,8 @@ typedef struct dsvk_vkstandalone {
 
     /* What was enabled on the device. */
     bool storage_buffer_8bit;
+    bool vulkan_memory_model;
+    bool vulkan_memory_model_device_scope;
     bool buffer_device_address;
     bool compute_full_subgroups;
     bool memory_decompression_nv;

@@ -4,7 +4,8 @@
  * known, the original bytes. Used by the tests on lavapipe and on real GPUs (docs/GPU_DECODER.md).
  *
  *   dsvk-gdgpu-check [--variant all|subgroup|shared|none] [--native|--require-native]
- *                    [--levels 1,9,12] [--no-validation] [--shift N] FILES...
+ *                    [--levels 1,9,12] [--no-validation] [--shift N] [--spirv FILE]
+ *                    [--fence device|workgroup] FILES...
  *
  * FILE.gdeflate is decoded as it is (its original is FILE's NAME.raw when NAME.lL.gdeflate);
  * any other file is compressed with dsvk's CPU encoder at each level first. All streams of a
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
     int levels[12] = {1, 9, 12};
     int nlevels = 3;
     uint32_t shift = 0;
+    const char *spirv = NULL;
     int first = 1;
     for (; first < argc && argv[first][0] == '-'; first++) {
         const char *a = argv[first];
@@ -68,6 +70,10 @@ int main(int argc, char **argv)
             native = require_native = true;
         else if (!strcmp(a, "--no-validation"))
             validation = false;
+        else if (!strcmp(a, "--fence") && first + 1 < argc)
+            gh_workgroup_fence = !strcmp(argv[++first], "workgroup");
+        else if (!strcmp(a, "--spirv") && first + 1 < argc)
+            spirv = argv[++first];
         else if (!strcmp(a, "--shift") && first + 1 < argc)
             shift = (uint32_t)atoi(argv[++first]);
         else if (!strcmp(a, "--levels") && first + 1 < argc) {
@@ -77,7 +83,7 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr, "usage: %s [--variant all|subgroup|shared|none] [--native] "
                             "[--require-native] [--levels L,L] [--no-validation] [--shift N] "
-                            "FILES...\n",
+                            "[--spirv FILE] [--fence device|workgroup] FILES...\n",
                     argv[0]);
             return 2;
         }
@@ -135,12 +141,26 @@ int main(int argc, char **argv)
     double t0 = now();
     gh_ctx ctx;
     const char *why = NULL;
-    if (!gh_init(&ctx, validation, &why)) {
+    if (!gh_init_spirv(&ctx, validation, spirv, &why)) {
         fprintf(stderr, "%s: %s\n", argv[0], why);
         return 2;
     }
-    printf("device: %s (subgroup size %u, driver 0x%x)\n", ctx.vk.props.deviceName,
-           ctx.vk.subgroup.subgroupSize, ctx.vk.props.driverVersion);
+    const dsvk_vkstandalone *s = &ctx.vk;
+    printf("device: %s, driver 0x%x, Vulkan %u.%u.%u, vendor 0x%04x\n", s->props.deviceName,
+           s->props.driverVersion, VK_API_VERSION_MAJOR(s->props.apiVersion),
+           VK_API_VERSION_MINOR(s->props.apiVersion), VK_API_VERSION_PATCH(s->props.apiVersion),
+           s->props.vendorID);
+    printf("subgroups: size %u, compute %s, operations 0x%x; maxStorageBufferRange %u, "
+           "maxComputeWorkGroupCount[0] %u\n",
+           s->subgroup.subgroupSize,
+           (s->subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ? "yes" : "no",
+           s->subgroup.supportedOperations, s->props.limits.maxStorageBufferRange,
+           s->props.limits.maxComputeWorkGroupCount[0]);
+    printf("VK_NV_memory_decompression: %s (methods 0x%llx, maxDecompressionIndirectCount "
+           "%llu); step fence: %s scope\n",
+           s->memory_decompression_nv ? "enabled" : "no",
+           (unsigned long long)s->nv_decompression_methods,
+           (unsigned long long)s->nv_max_indirect_count, gh_workgroup_fence ? "workgroup" : "device");
     printf("setup (instance, device, pipelines): %.2f s\n", now() - t0);
 
     int failures = 0;
@@ -157,7 +177,7 @@ int main(int argc, char **argv)
     } paths[] = {{"shader/subgroup", GH_SUBGROUP, false},
                  {"shader/shared", GH_SHARED, false},
                  {"VK_NV_memory_decompression", GH_SHARED, true}};
-    for (size_t p = 0; p < 3; p++) {
+    for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
         if (paths[p].native && !native)
             continue;
         if (!paths[p].native && strcmp(variant, "all") &&

@@ -14,14 +14,32 @@
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL vkGetInstanceProcAddr(VkInstance instance,
                                                                const char *pName);
 
+bool gh_workgroup_fence;
+
+dsvk_gdgpu_variant gh_variant(int v)
+{
+    return v == GH_SUBGROUP ? DSVK_GDGPU_VARIANT_SUBGROUP : DSVK_GDGPU_VARIANT_SHARED;
+}
+
 const char *gh_variant_name(int v)
 {
-    return v == GH_SUBGROUP ? "subgroup" : "shared";
+    return dsvk_gdgpu_variant_name(gh_variant(v));
 }
 
 bool gh_init(gh_ctx *c, bool validation, const char **why)
 {
+    return gh_init_spirv(c, validation, NULL, why);
+}
+
+bool gh_init_spirv(gh_ctx *c, bool validation, const char *spirv, const char **why)
+{
     memset(c, 0, sizeof(*c));
+    size_t spirv_size = 0;
+    uint8_t *code = spirv ? gh_read_file(spirv, &spirv_size) : NULL;
+    if (spirv && !code) {
+        *why = "cannot read the SPIR-V file";
+        return false;
+    }
     const char *icd = getenv("VK_DRIVER_FILES");
     if (!icd)
         icd = getenv("VK_ICD_FILENAMES");
@@ -44,16 +62,24 @@ bool gh_init(gh_ctx *c, bool validation, const char **why)
         .subgroup = s->subgroup,
         .limits = s->props.limits,
         .storage_buffer_8bit = s->storage_buffer_8bit,
+        .vulkan_memory_model = s->vulkan_memory_model,
+        .vulkan_memory_model_device_scope = s->vulkan_memory_model_device_scope,
         .memory_decompression_nv = s->memory_decompression_nv,
         .nv_max_indirect_count = s->nv_max_indirect_count,
+        .workgroup_fence = gh_workgroup_fence,
+        .spirv_override = (const uint32_t *)code,
+        .spirv_override_size = spirv_size,
     };
     if (dsvk_gdgpu_create(&info, DSVK_GDGPU_VARIANT_SHARED, &c->dec[GH_SHARED]) != DSVK_OK) {
         *why = "cannot create the shared-memory GDeflate decoder";
+        free(code);
         gh_fini(c);
         return false;
     }
-    if (dsvk_gdgpu_create(&info, DSVK_GDGPU_VARIANT_SUBGROUP, &c->dec[GH_SUBGROUP]) != DSVK_OK)
-        c->dec[GH_SUBGROUP] = NULL;
+    for (int v = 0; v < GH_VARIANTS; v++)
+        if (v != GH_SHARED && dsvk_gdgpu_create(&info, gh_variant(v), &c->dec[v]) != DSVK_OK)
+            c->dec[v] = NULL;
+    free(code); /* pipelines are made */
     c->env = (dsvk_gdgpu_env){
         .device = s->device,
         .vk = &s->fns,

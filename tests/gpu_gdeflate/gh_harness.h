@@ -16,14 +16,22 @@
 
 enum { GH_SUBGROUP, GH_SHARED, GH_VARIANTS };
 
+/* The decoder variant behind each GH_* index. */
+dsvk_gdgpu_variant gh_variant(int v);
+
 typedef struct gh_ctx {
     dsvk_vkstandalone vk;
     dsvk_gdgpu *dec[GH_VARIANTS]; /* NULL where the device lacks the variant */
     dsvk_gdgpu_env env;
 } gh_ctx;
 
-/* Brings up the device (validation on unless validation is false); false with *why set. */
+/* Decoders made by gh_init use a workgroup-scope step fence when this is set first. */
+extern bool gh_workgroup_fence;
+
+/* Brings up the device (validation on unless validation is false); false with *why set.
+ * With spirv (a file), every variant runs that SPIR-V instead of the embedded code. */
 bool gh_init(gh_ctx *c, bool validation, const char **why);
+bool gh_init_spirv(gh_ctx *c, bool validation, const char *spirv, const char **why);
 void gh_fini(gh_ctx *c);
 const char *gh_variant_name(int v);
 /* Validation messages seen so far. */
