@@ -5,7 +5,8 @@
  * the same run time dsvk's decoder on one thread and on N threads, and the baseline: the same
  * data compressed by libdeflate (level 9) as raw DEFLATE in independent 64 KiB chunks and
  * decoded chunk by chunk with libdeflate_deflate_decompress on one thread. Each figure is the
- * best of several repetitions (the machines are shared); every output is verified.
+ * best of several repetitions (the machines are shared); every output is verified. With
+ * --variants, each decoder variant the CPU runs is timed too (the internal tile functions).
  * Reproducible inputs: scripts/gen-corpus.py.
  */
 #include "bench.h"
@@ -21,6 +22,8 @@
 #include <dsvk/api.h>
 #include <dsvk/gdeflate.h>
 
+#include "gdeflate/decode_internal.h"
+
 #define CHUNK DSVK_GDEFLATE_TILE_SIZE
 
 typedef struct gd_cpu_opts {
@@ -28,6 +31,7 @@ typedef struct gd_cpu_opts {
     int level;
     bool json;
     bool cpu_clock;     /* single-thread figures from the thread's CPU time (busy machines) */
+    bool variants;      /* also time each decoder variant this CPU runs, on one thread */
     double min_seconds; /* per measurement: repeat until this much time has passed */
     unsigned min_reps;
 } gd_cpu_opts;
@@ -37,6 +41,7 @@ typedef struct gd_cpu_result {
     size_t raw_size, ours_size, libdeflate_size;
     double ours_1t, ours_nt, libdeflate; /* best seconds (1T: on the chosen clock) */
     double ours_1t_wall;                 /* for the scaling figure */
+    double variant[4];                   /* generic, bmi2, avx2, avx512; 0 = not run */
     unsigned reps_1t, reps_nt, reps_ld;
     bool ok;
 } gd_cpu_result;
@@ -45,7 +50,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: dsvk-bench gdeflate-cpu [--threads N] [--level L] [--reps R] [--clock wall|cpu]\n"
-            "                               [--json] FILE...\n"
+            "                               [--variants] [--json] FILE...\n"
             "\n"
             "FILEs are raw (uncompressed) inputs; scripts/gen-corpus.py writes a reproducible\n"
             "set. Each is compressed with dsvk's GDeflate encoder (level L, default 9) and\n"
@@ -55,7 +60,8 @@ static void usage(FILE *f)
             "and of 0.5 s of repetitions; ratio = dsvk 1 thread / libdeflate; scaling = dsvk N\n"
             "threads / dsvk 1 thread. --clock cpu times the single-thread runs by the thread's\n"
             "CPU time instead of wall time (for machines shared with other work; the N-thread\n"
-            "runs always use wall time).\n");
+            "runs always use wall time). --variants also times each of the decoder's variants\n"
+            "(generic, bmi2, avx2, avx512) that this CPU runs, on one thread.\n");
 }
 
 static uint8_t *read_file(const char *path, size_t *size)
@@ -116,6 +122,46 @@ typedef struct ours_ctx {
     size_t out_size;
     uint32_t threads;
 } ours_ctx;
+
+/* One decoder variant over every tile of a stream, on this thread. */
+typedef struct variant_ctx {
+    gd_tile_fn fn;
+    const uint8_t *stream;
+    size_t stream_size;
+    uint8_t *out;
+} variant_ctx;
+
+static bool run_variant(void *p)
+{
+    variant_ctx *c = p;
+    dsvk_gdeflate_info info;
+    if (dsvk_gdeflate_parse(c->stream, c->stream_size, &info) != DSVK_OK)
+        return false;
+    for (uint32_t t = 0; t < info.num_tiles; t++) {
+        uint64_t off;
+        uint32_t size;
+        dsvk_gdeflate_tile_range(c->stream, &info, t, &off, &size);
+        const size_t out_size = t + 1 == info.num_tiles ? info.last_tile_size : CHUNK;
+        if (c->fn(c->stream + off, size, c->out + (size_t)t * CHUNK, out_size, NULL, NULL,
+                  NULL) != DSVK_OK)
+            return false;
+    }
+    return true;
+}
+
+static unsigned variants_on_this_cpu(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("bmi2"))
+        return 1;
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi"))
+        return 2;
+    return gd_cpu_has_avx512() ? 4 : 3;
+#else
+    return 1;
+#endif
+}
 
 static bool run_ours(void *p)
 {
@@ -182,6 +228,18 @@ static bool bench_file(const char *path, const gd_cpu_opts *o, gd_cpu_result *re
     memset(out, 0, n);
     res->ours_nt = best_time(run_ours, &oc, o, false, &res->reps_nt, &res->ok);
     res->ok = res->ok && !memcmp(out, raw, n);
+
+    if (o->variants) {
+        static const gd_tile_fn fns[4] = {gd_decode_tile_generic, gd_decode_tile_bmi2,
+                                          gd_decode_tile_avx2, gd_decode_tile_avx512};
+        const unsigned num = variants_on_this_cpu();
+        for (unsigned v = 0; v < num; v++) {
+            variant_ctx vc = {fns[v], stream, stream_size, out};
+            memset(out, 0, n);
+            res->variant[v] = best_time(run_variant, &vc, o, o->cpu_clock, &reps, &res->ok);
+            res->ok = res->ok && !memcmp(out, raw, n);
+        }
+    }
 
     /* the baseline: level 9 raw DEFLATE in independent 64 KiB chunks */
     struct libdeflate_compressor *comp = libdeflate_alloc_compressor(9);
@@ -250,6 +308,25 @@ static void print_table(const gd_cpu_result *res, size_t count, const gd_cpu_opt
     printf("MB/s of output, best of >= %u runs; ratio = ours 1T / libdeflate; scaling = ours "
            "NT / ours 1T (both wall time)\n",
            o->min_reps);
+    if (!o->variants)
+        return;
+    static const char *names[4] = {"generic", "bmi2", "avx2", "avx512"};
+    printf("\ndecoder variants, 1 thread, MB/s (x libdeflate)\n%-24s", "file");
+    for (unsigned v = 0; v < 4; v++)
+        printf(" %15s", names[v]);
+    printf("\n");
+    for (size_t i = 0; i < count; i++) {
+        const char *base = strrchr(res[i].name, '/') ? strrchr(res[i].name, '/') + 1 : res[i].name;
+        printf("%-24s", base);
+        for (unsigned v = 0; v < 4; v++) {
+            if (res[i].variant[v] > 0)
+                printf(" %7.0f (%5.2f)", mbps(res[i].raw_size, res[i].variant[v]),
+                       res[i].libdeflate / res[i].variant[v]);
+            else
+                printf(" %15s", "-");
+        }
+        printf("\n");
+    }
 }
 
 static void print_json(const gd_cpu_result *res, size_t count, const gd_cpu_opts *o)
@@ -265,11 +342,14 @@ static void print_json(const gd_cpu_result *res, size_t count, const gd_cpu_opts
         printf(",\"bytes\":%zu,\"gdeflate_bytes\":%zu,\"libdeflate_bytes\":%zu,"
                "\"ours_1t_mbps\":%.1f,\"ours_nt_mbps\":%.1f,\"libdeflate_mbps\":%.1f,"
                "\"ratio_vs_libdeflate\":%.3f,\"scaling\":%.3f,\"reps\":[%u,%u,%u],"
-               "\"verified\":%s}",
+               "\"variants_mbps\":{\"generic\":%.1f,\"bmi2\":%.1f,\"avx2\":%.1f,"
+               "\"avx512\":%.1f},\"verified\":%s}",
                r->raw_size, r->ours_size, r->libdeflate_size, mbps(r->raw_size, r->ours_1t),
                mbps(r->raw_size, r->ours_nt), mbps(r->raw_size, r->libdeflate),
                r->libdeflate / r->ours_1t, r->ours_1t_wall / r->ours_nt, r->reps_1t, r->reps_nt,
-               r->reps_ld, r->ok ? "true" : "false");
+               r->reps_ld, mbps(r->raw_size, r->variant[0]), mbps(r->raw_size, r->variant[1]),
+               mbps(r->raw_size, r->variant[2]), mbps(r->raw_size, r->variant[3]),
+               r->ok ? "true" : "false");
     }
     printf("]}\n");
 }
@@ -285,11 +365,12 @@ int dsvk_bench_gdeflate_cpu(int argc, char **argv)
                                           {"level", required_argument, NULL, 'l'},
                                           {"reps", required_argument, NULL, 'r'},
                                           {"clock", required_argument, NULL, 'c'},
+                                          {"variants", no_argument, NULL, 'V'},
                                           {"json", no_argument, NULL, 'j'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
     optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "t:l:r:c:jh", longs, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, "t:l:r:c:Vjh", longs, NULL)) != -1;) {
         switch (c) {
         case 't':
             o.threads = (uint32_t)strtoul(optarg, NULL, 10);
@@ -314,6 +395,9 @@ int dsvk_bench_gdeflate_cpu(int argc, char **argv)
                 return 2;
             }
             o.cpu_clock = !strcmp(optarg, "cpu");
+            break;
+        case 'V':
+            o.variants = true;
             break;
         case 'j':
             o.json = true;
