@@ -23,8 +23,7 @@ static uint32_t table_entry(const uint8_t *in, uint32_t i)
     return le32(in + GD_HEADER_FIXED + 4u * i);
 }
 
-dsvk_result gd_parse(const uint8_t *in, size_t in_size, dsvk_gdeflate_info *info,
-                     const char **why)
+dsvk_result gd_parse(const uint8_t *in, size_t in_size, dsvk_gdeflate_info *info, const char **why)
 {
     const char *reason = NULL;
     if (!in || !info) {
@@ -117,8 +116,8 @@ DSVK_API void dsvk_gdeflate_tile_range(const void *in, const dsvk_gdeflate_info 
         return;
     }
     const uint64_t start = index ? table_entry(p, index) : 0;
-    const uint64_t end = index + 1 < info->num_tiles ? table_entry(p, index + 1)
-                                                      : start + table_entry(p, 0);
+    const uint64_t end =
+        index + 1 < info->num_tiles ? table_entry(p, index + 1) : start + table_entry(p, 0);
     *offset = info->header_size + start;
     *size = (uint32_t)(end - start);
 }

@@ -22,7 +22,10 @@
 #define GD_UNROLL _Pragma("GCC unroll 32")
 
 /* All ones in the 64-bit lanes whose bit (of lanes 4g..4g+3) is set in m. */
-#define GD_M4(x) {(x)&1 ? -1 : 0, (x)&2 ? -1 : 0, (x)&4 ? -1 : 0, (x)&8 ? -1 : 0}
+#define GD_M4(x)                                                                                   \
+    {                                                                                              \
+        (x) & 1 ? -1 : 0, (x)&2 ? -1 : 0, (x)&4 ? -1 : 0, (x)&8 ? -1 : 0                           \
+    }
 static const _Alignas(32) int64_t gd_avx2_masks4[16][4] = {
     GD_M4(0), GD_M4(1), GD_M4(2),  GD_M4(3),  GD_M4(4),  GD_M4(5),  GD_M4(6),  GD_M4(7),
     GD_M4(8), GD_M4(9), GD_M4(10), GD_M4(11), GD_M4(12), GD_M4(13), GD_M4(14), GD_M4(15)};
@@ -69,8 +72,8 @@ GD_INLINE bool gd_avx2_decode4(const gd_state *st, const uint32_t *tables, uint3
     const __m256i c63 = _mm256_set1_epi64x(63);
     const __m256i ones = _mm256_set1_epi64x(-1);
     const __m256i litlen_root = _mm256_set1_epi64x((1 << GD_LITLEN_ROOT_BITS) - 1);
-    const __m256i root_switch = _mm256_set1_epi64x(((1 << GD_LITLEN_ROOT_BITS) - 1) ^
-                                                   ((1 << GD_DIST_ROOT_BITS) - 1));
+    const __m256i root_switch =
+        _mm256_set1_epi64x(((1 << GD_LITLEN_ROOT_BITS) - 1) ^ ((1 << GD_DIST_ROOT_BITS) - 1));
     const __m256i dist_base = _mm256_set1_epi64x(GD_LITLEN_TABLE_SIZE);
     const __m128i flag_sub = _mm_set1_epi32(GD_E_SUBTABLE);
     const __m128i flag_special = _mm_set1_epi32(GD_E_SPECIAL);
@@ -85,11 +88,13 @@ GD_INLINE bool gd_avx2_decode4(const gd_state *st, const uint32_t *tables, uint3
     if (GD_UNLIKELY(!_mm_testz_si128(e, flag_sub))) {
         /* codes longer than the root: the pointer's root bits go, then a subtable lookup */
         const __m256i e64 = _mm256_cvtepu32_epi64(e);
-        const __m256i sub = _mm256_cvtepi32_epi64(_mm_cmpeq_epi32(_mm_and_si128(e, flag_sub), flag_sub));
+        const __m256i sub =
+            _mm256_cvtepi32_epi64(_mm_cmpeq_epi32(_mm_and_si128(e, flag_sub), flag_sub));
         const __m256i shifted = _mm256_srlv_epi64(b, _mm256_and_si256(e64, c63));
         const __m256i sub_bits = _mm256_and_si256(_mm256_srli_epi64(e64, 8), c63);
         const __m256i low = _mm256_andnot_si256(_mm256_sllv_epi64(ones, sub_bits), shifted);
-        const __m256i idx2 = _mm256_add_epi64(_mm256_add_epi64(_mm256_srli_epi64(e64, 16), low), base);
+        const __m256i idx2 =
+            _mm256_add_epi64(_mm256_add_epi64(_mm256_srli_epi64(e64, 16), low), base);
         b = _mm256_blendv_epi8(b, shifted, sub);
         idx = _mm256_blendv_epi8(idx, idx2, sub);
         e = _mm256_i64gather_epi32((const int *)tables, idx, 4);
@@ -132,10 +137,12 @@ GD_INLINE int gd_round_avx2(gd_state *st, const uint32_t *tables, uint32_t *pend
         _mm256_store_si256((__m256i *)(void *)(rest + 8 * k), r0);
         _mm256_store_si256((__m256i *)(void *)(rest + 8 * k + 4), r1);
         const __m256i zero = _mm256_setzero_si256();
-        need |= (uint32_t)_mm256_movemask_pd(_mm256_castsi256_pd(
-                    _mm256_cmpeq_epi64(_mm256_srli_epi64(r0, 32), zero))) << (8 * k);
-        need |= (uint32_t)_mm256_movemask_pd(_mm256_castsi256_pd(
-                    _mm256_cmpeq_epi64(_mm256_srli_epi64(r1, 32), zero))) << (8 * k + 4);
+        need |= (uint32_t)_mm256_movemask_pd(
+                    _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_srli_epi64(r0, 32), zero)))
+                << (8 * k);
+        need |= (uint32_t)_mm256_movemask_pd(
+                    _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_srli_epi64(r1, 32), zero)))
+                << (8 * k + 4);
 
         const __m256i v32 = gd_avx2_pack_low32(v0, v1);
         const __m256i e32 = _mm256_inserti128_si256(_mm256_castsi128_si256(e0), e1, 1);
@@ -176,7 +183,8 @@ GD_INLINE int gd_round_avx2(gd_state *st, const uint32_t *tables, uint32_t *pend
                            _mm256_load_si256((const __m256i *)(const void *)(len + 8 * k)));
         _mm256_store_si256(
             (__m256i *)(void *)(st->copy_at + 8 * k),
-            _mm256_add_epi32(at, _mm256_load_si256((const __m256i *)(const void *)(start + 8 * k))));
+            _mm256_add_epi32(at,
+                             _mm256_load_si256((const __m256i *)(const void *)(start + 8 * k))));
     }
     uint8_t *const out = st->out + st->pos;
     GD_UNROLL

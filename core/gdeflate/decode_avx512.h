@@ -27,8 +27,9 @@ GD_INLINE bool gd_avx512_decode8(const gd_state *st, const uint32_t *tables, uin
     const __m512i c63 = _mm512_set1_epi64(63);
     const __m512i ones = _mm512_set1_epi64(-1);
     const __mmask8 pm = (__mmask8)(pending >> (8 * g));
-    const __m512i root = _mm512_mask_blend_epi64(pm, _mm512_set1_epi64((1 << GD_LITLEN_ROOT_BITS) - 1),
-                                                 _mm512_set1_epi64((1 << GD_DIST_ROOT_BITS) - 1));
+    const __m512i root =
+        _mm512_mask_blend_epi64(pm, _mm512_set1_epi64((1 << GD_LITLEN_ROOT_BITS) - 1),
+                                _mm512_set1_epi64((1 << GD_DIST_ROOT_BITS) - 1));
     const __m512i base = _mm512_maskz_mov_epi64(pm, _mm512_set1_epi64(GD_LITLEN_TABLE_SIZE));
 
     __m512i b = _mm512_load_si512((const void *)(st->bits + 8 * g));
@@ -94,7 +95,7 @@ GD_INLINE int gd_round_avx512(gd_state *st, const uint32_t *tables, uint32_t *pe
         const __m512i e32 = _mm512_inserti64x4(_mm512_castsi256_si512(e0), e1, 1);
         const __mmask16 pend = (__mmask16)(pending >> (16 * h));
         const __mmask16 lit = (__mmask16)(_mm512_movepi32_mask(e32) & ~pend);
-        const __mmask16 match = (__mmask16)~(pend | lit);
+        const __mmask16 match = (__mmask16) ~(pend | lit);
         len[h] = _mm512_maskz_mov_epi32(match, v32);
         const __m512i advance = _mm512_mask_mov_epi32(len[h], lit, _mm512_set1_epi32(1));
         const __m512i end = _mm512_add_epi32(gd_avx512_prefix16(advance), carry);
@@ -152,9 +153,10 @@ GD_INLINE int gd_round_avx512(gd_state *st, const uint32_t *tables, uint32_t *pe
         const __m512i w = _mm512_cvtepu32_epi64(_mm256_maskz_expandloadu_epi32(k, in));
         in += (size_t)__builtin_popcount(need[g]) * GD_LANE_WORD_BYTES;
         const __m512i count = _mm512_sub_epi64(_mm512_set1_epi64(63), _mm512_lzcnt_epi64(rest[g]));
-        const __m512i add = _mm512_sllv_epi64(_mm512_add_epi64(w, _mm512_set1_epi64(0xFFFFFFFFll)),
-                                              count);
-        _mm512_store_si512((void *)(st->bits + 8 * g), _mm512_mask_add_epi64(rest[g], k, rest[g], add));
+        const __m512i add =
+            _mm512_sllv_epi64(_mm512_add_epi64(w, _mm512_set1_epi64(0xFFFFFFFFll)), count);
+        _mm512_store_si512((void *)(st->bits + 8 * g),
+                           _mm512_mask_add_epi64(rest[g], k, rest[g], add));
     }
     st->in = in;
     return 1;

@@ -42,9 +42,9 @@ typedef struct gd_state {
     _Alignas(64) uint32_t copy_at[GD_LANES];  /* output offset of that match's copy */
     const uint8_t *in;                        /* next unread word */
     const uint8_t *in_start, *in_end;
-    uint8_t *out;    /* the tile's output */
+    uint8_t *out; /* the tile's output */
     size_t out_size;
-    size_t pos;      /* output cursor (matches advance it when decoded) */
+    size_t pos; /* output cursor (matches advance it when decoded) */
     gd_error *err;
     gd_counts *counts;
 } gd_state;
@@ -60,8 +60,7 @@ __attribute__((noinline, cold)) static dsvk_result gd_fail(gd_state *st, const c
         st->err->out_offset = (uint32_t)st->pos;
     }
     DSVK_DEBUG("gdeflate: corrupt tile (%zu bytes): %s at input byte %zu, output byte %zu",
-               (size_t)(st->in_end - st->in_start), what, (size_t)(st->in - st->in_start),
-               st->pos);
+               (size_t)(st->in_end - st->in_start), what, (size_t)(st->in - st->in_start), st->pos);
     return DSVK_E_DECOMPRESSION;
 }
 
@@ -131,8 +130,7 @@ GD_INLINE uint32_t gd_low_lanes(const uint64_t *bits)
     const __m128i zero = _mm_setzero_si128();
     for (unsigned k = 0; k < GD_LANES; k += 4) {
         __m128 a = _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(const void *)(bits + k)));
-        __m128 c =
-            _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(const void *)(bits + k + 2)));
+        __m128 c = _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(const void *)(bits + k + 2)));
         __m128i high = _mm_castps_si128(_mm_shuffle_ps(a, c, _MM_SHUFFLE(3, 1, 3, 1)));
         mask |= (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(high, zero))) << k;
     }
@@ -214,8 +212,7 @@ GD_INLINE uint32_t gd_entry_value(uint32_t e, uint64_t b)
  * run the round after their match was decoded, so they all end at or before the round's
  * starting position, and one check per round covers them.
  */
-GD_INLINE dsvk_result gd_copy_to(gd_state *st, uint32_t at, uint32_t dist, uint32_t len,
-                                 bool slack)
+GD_INLINE dsvk_result gd_copy_to(gd_state *st, uint32_t at, uint32_t dist, uint32_t len, bool slack)
 {
     if (GD_UNLIKELY(dist > at))
         return gd_fail(st, "match distance reaches before the start of the tile");
@@ -233,8 +230,7 @@ GD_INLINE bool gd_round_has_slack(const gd_state *st)
 }
 
 /* Decodes the distance of lane j's pending copy and performs the copy. */
-GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist_table,
-                                  bool slack)
+GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist_table, bool slack)
 {
     uint64_t b = st->bits[j];
     const uint32_t e = gd_lookup(dist_table, GD_DIST_ROOT_BITS, &b);
@@ -250,8 +246,8 @@ GD_INLINE dsvk_result gd_run_copy(gd_state *st, unsigned j, const uint32_t *dist
  * of the block (after its revolution).
  */
 GD_INLINE dsvk_result gd_scalar_round(gd_state *st, const uint32_t *litlen_table,
-                                      const uint32_t *dist_table, uint32_t *pending_p,
-                                      bool *done, const bool counting)
+                                      const uint32_t *dist_table, uint32_t *pending_p, bool *done,
+                                      const bool counting)
 {
     uint64_t *const bits = st->bits;
     uint8_t *const out = st->out;
@@ -284,8 +280,7 @@ GD_INLINE dsvk_result gd_scalar_round(gd_state *st, const uint32_t *litlen_table
                  * in lane order, then runs the copies this round decoded on lanes before j
                  * (lanes after j ran theirs in pass 1). */
                 GD_TRY(gd_refill_lanes(st, gd_low_lanes(bits)));
-                const uint32_t added = gd_match_lanes(st->copy_len) & ~pending &
-                                       ((1u << j) - 1);
+                const uint32_t added = gd_match_lanes(st->copy_len) & ~pending & ((1u << j) - 1);
                 for (uint32_t t = added; t; t &= t - 1)
                     GD_TRY(gd_run_copy(st, (unsigned)__builtin_ctz(t), dist_table, false));
                 *done = true;
@@ -321,7 +316,7 @@ GD_INLINE dsvk_result gd_scalar_round(gd_state *st, const uint32_t *litlen_table
     return gd_refill_lanes(st, gd_low_lanes(bits));
 }
 
-#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512CD__) &&                   \
+#if defined(__AVX512F__) && defined(__AVX512VL__) && defined(__AVX512CD__) &&                      \
     defined(__AVX512BW__) && defined(__AVX512DQ__)
 #define GD_ROUND_SIMD gd_round_avx512
 #include "decode_avx512.h"
@@ -349,8 +344,8 @@ GD_INLINE dsvk_result gd_huffman_data(gd_state *st, const uint32_t *tables, cons
 #else
         (void)simd;
 #endif
-        GD_TRY(gd_scalar_round(st, tables, tables + GD_LITLEN_TABLE_SIZE, &pending, &done,
-                               counting));
+        GD_TRY(
+            gd_scalar_round(st, tables, tables + GD_LITLEN_TABLE_SIZE, &pending, &done, counting));
     }
     return DSVK_OK;
 }
@@ -458,8 +453,7 @@ GD_INLINE bool gd_trailing_is_padding(const uint8_t *p, const uint8_t *end)
 
 GD_INLINE dsvk_result gd_decode_tile_body(const uint8_t *tile, size_t tile_size, uint8_t *out,
                                           size_t out_size, size_t *consumed, gd_error *err,
-                                          gd_counts *counts, const bool counting,
-                                          const bool simd)
+                                          gd_counts *counts, const bool counting, const bool simd)
 {
     gd_state st;
     st.in_start = tile;
@@ -486,18 +480,13 @@ GD_INLINE dsvk_result gd_decode_tile_body(const uint8_t *tile, size_t tile_size,
         if (counting && btype < 3)
             counts->blocks[btype]++;
         switch (btype) {
-        case 0:
-            GD_TRY(gd_stored_block(&st));
-            break;
-        case 1:
-            GD_TRY(gd_huffman_data(&st, gd_fixed_tables(), counting, simd));
-            break;
+        case 0: GD_TRY(gd_stored_block(&st)); break;
+        case 1: GD_TRY(gd_huffman_data(&st, gd_fixed_tables(), counting, simd)); break;
         case 2:
             GD_TRY(gd_dynamic_tables(&st, tables, tables + GD_LITLEN_TABLE_SIZE));
             GD_TRY(gd_huffman_data(&st, tables, counting, simd));
             break;
-        default:
-            return gd_fail(&st, "invalid block type 3");
+        default: return gd_fail(&st, "invalid block type 3");
         }
     } while (!(header & 1));
 

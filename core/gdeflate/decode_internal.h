@@ -14,7 +14,7 @@
 #define GD_LANES 32u
 #define GD_LANE_WORD_BYTES 4u
 #define GD_INIT_BYTES (GD_LANES * GD_LANE_WORD_BYTES) /* the 32 words that seed the lanes */
-#define GD_REFILL_BELOW 32u       /* a lane holding fewer bits takes the next word */
+#define GD_REFILL_BELOW 32u /* a lane holding fewer bits takes the next word */
 #define GD_NUM_LITLEN_SYMS 288u
 #define GD_NUM_DIST_SYMS 32u
 #define GD_NUM_PRECODE_SYMS 19u
@@ -132,7 +132,6 @@ dsvk_result gd_decode_tile(const uint8_t *tile, size_t tile_size, uint8_t *out, 
                            gd_error *err);
 
 /* Header validation with the reason for a rejection (container.c). */
-dsvk_result gd_parse(const uint8_t *in, size_t in_size, dsvk_gdeflate_info *info,
-                     const char **why);
+dsvk_result gd_parse(const uint8_t *in, size_t in_size, dsvk_gdeflate_info *info, const char **why);
 
 #endif

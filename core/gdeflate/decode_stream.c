@@ -32,9 +32,8 @@ static void decode_one(gd_stream_job *job, uint32_t t)
     if (gd_decode_tile(job->in + offset, size, job->out + (size_t)t * DSVK_GDEFLATE_TILE_SIZE,
                        out_size, &err) == DSVK_OK)
         return;
-    DSVK_DEBUG("gdeflate: tile %u of %u (stream offset %llu, %u bytes): %s at tile byte %u",
-               t, job->info->num_tiles, (unsigned long long)offset, size, err.what,
-               err.in_offset);
+    DSVK_DEBUG("gdeflate: tile %u of %u (stream offset %llu, %u bytes): %s at tile byte %u", t,
+               job->info->num_tiles, (unsigned long long)offset, size, err.what, err.in_offset);
     unsigned cur = atomic_load(&job->first_failure);
     while (t < cur && !atomic_compare_exchange_weak(&job->first_failure, &cur, t)) {
     }

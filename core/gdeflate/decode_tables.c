@@ -14,34 +14,36 @@
 #define L4(x) LIT(x), LIT(x + 1), LIT(x + 2), LIT(x + 3)
 #define L16(x) L4(x), L4(x + 4), L4(x + 8), L4(x + 12)
 #define L64(x) L16(x), L16(x + 16), L16(x + 32), L16(x + 48)
+/* clang-format off: grouped by code, as in the format */
 const uint32_t gd_litlen_symbol_entries[GD_NUM_LITLEN_SYMS] = {
-    L64(0), L64(64), L64(128), L64(192),
-    GD_SYM(GD_SPECIAL_EOB, 0, GD_E_SPECIAL),
-    LEN(3, 0), LEN(4, 0), LEN(5, 0), LEN(6, 0), LEN(7, 0), LEN(8, 0), LEN(9, 0), LEN(10, 0),
-    LEN(11, 1), LEN(13, 1), LEN(15, 1), LEN(17, 1),
-    LEN(19, 2), LEN(23, 2), LEN(27, 2), LEN(31, 2),
-    LEN(35, 3), LEN(43, 3), LEN(51, 3), LEN(59, 3),
-    LEN(67, 4), LEN(83, 4), LEN(99, 4), LEN(115, 4),
-    LEN(131, 5), LEN(163, 5), LEN(195, 5), LEN(227, 5),
-    LEN(3, 16), LEN(3, 16), LEN(3, 16),
+    L64(0),      L64(64),     L64(128),    L64(192),    GD_SYM(GD_SPECIAL_EOB, 0, GD_E_SPECIAL),
+    LEN(3, 0),   LEN(4, 0),   LEN(5, 0),   LEN(6, 0),   LEN(7, 0),
+    LEN(8, 0),   LEN(9, 0),   LEN(10, 0),  LEN(11, 1),  LEN(13, 1),
+    LEN(15, 1),  LEN(17, 1),  LEN(19, 2),  LEN(23, 2),  LEN(27, 2),
+    LEN(31, 2),  LEN(35, 3),  LEN(43, 3),  LEN(51, 3),  LEN(59, 3),
+    LEN(67, 4),  LEN(83, 4),  LEN(99, 4),  LEN(115, 4), LEN(131, 5),
+    LEN(163, 5), LEN(195, 5), LEN(227, 5), LEN(3, 16),  LEN(3, 16),
+    LEN(3, 16),
 };
+/* clang-format on */
 
 /* Distance alphabet with the Deflate64 codes 30 and 31 (window 65536). */
 #define DIST(base, extra) GD_SYM(base, extra, 0)
+/* clang-format off: grouped by code, as in the format */
 const uint32_t gd_dist_symbol_entries[GD_NUM_DIST_SYMS] = {
-    DIST(1, 0),      DIST(2, 0),      DIST(3, 0),      DIST(4, 0),
-    DIST(5, 1),      DIST(7, 1),      DIST(9, 2),      DIST(13, 2),
-    DIST(17, 3),     DIST(25, 3),     DIST(33, 4),     DIST(49, 4),
-    DIST(65, 5),     DIST(97, 5),     DIST(129, 6),    DIST(193, 6),
-    DIST(257, 7),    DIST(385, 7),    DIST(513, 8),    DIST(769, 8),
-    DIST(1025, 9),   DIST(1537, 9),   DIST(2049, 10),  DIST(3073, 10),
-    DIST(4097, 11),  DIST(6145, 11),  DIST(8193, 12),  DIST(12289, 12),
-    DIST(16385, 13), DIST(24577, 13), DIST(32769, 14), DIST(49153, 14),
+    DIST(1, 0),      DIST(2, 0),      DIST(3, 0),      DIST(4, 0),      DIST(5, 1),
+    DIST(7, 1),      DIST(9, 2),      DIST(13, 2),     DIST(17, 3),     DIST(25, 3),
+    DIST(33, 4),     DIST(49, 4),     DIST(65, 5),     DIST(97, 5),     DIST(129, 6),
+    DIST(193, 6),    DIST(257, 7),    DIST(385, 7),    DIST(513, 8),    DIST(769, 8),
+    DIST(1025, 9),   DIST(1537, 9),   DIST(2049, 10),  DIST(3073, 10),  DIST(4097, 11),
+    DIST(6145, 11),  DIST(8193, 12),  DIST(12289, 12), DIST(16385, 13), DIST(24577, 13),
+    DIST(32769, 14), DIST(49153, 14),
 };
+/* clang-format on */
 
 #define PRE(s) GD_SYM(s, 0, 0)
 const uint32_t gd_precode_symbol_entries[GD_NUM_PRECODE_SYMS] = {
-    PRE(0),  PRE(1),  PRE(2),  PRE(3),  PRE(4),  PRE(5),  PRE(6),  PRE(7),  PRE(8), PRE(9),
+    PRE(0),  PRE(1),  PRE(2),  PRE(3),  PRE(4),  PRE(5),  PRE(6),  PRE(7),  PRE(8),  PRE(9),
     PRE(10), PRE(11), PRE(12), PRE(13), PRE(14), PRE(15), PRE(16), PRE(17), PRE(18),
 };
 

@@ -7,8 +7,7 @@
 
 #if defined(__x86_64__)
 dsvk_result gd_decode_tile_avx2(const uint8_t *tile, size_t tile_size, uint8_t *out,
-                                size_t out_size, size_t *consumed, gd_error *err,
-                                gd_counts *counts)
+                                size_t out_size, size_t *consumed, gd_error *err, gd_counts *counts)
 {
     (void)counts;
     return gd_decode_tile_body(tile, tile_size, out, out_size, consumed, err, NULL, false, true);

@@ -2,8 +2,9 @@
  * libFuzzer target for the GDeflate decoder. An input that parses as a tile stream is
  * decoded whole (1 and 3 threads, which must agree) and tile by tile with every decoder
  * variant; any other input is one tile: two bytes of output size, then the tile. The
- * variants (generic, counting, BMI2, AVX2, AVX-512) must agree on the result and on every output byte, and
- * nothing may be read or written outside the buffers (ASan). Seeds: the reference vectors.
+ * variants (generic, counting, BMI2, AVX2, AVX-512) must agree on the result and on every output
+ * byte, and nothing may be read or written outside the buffers (ASan). Seeds: the reference
+ * vectors.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,7 +38,7 @@ static void tile_all_variants(const uint8_t *tile, size_t tile_size, size_t out_
 {
     static gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
                                     gd_decode_tile_bmi2, gd_decode_tile_avx2,
-                             gd_decode_tile_avx512};
+                                    gd_decode_tile_avx512};
     const unsigned num = num_variants();
     uint8_t *outs[5];
     dsvk_result results[5];
@@ -77,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t fa = 0, fb = 0;
         dsvk_result ra = dsvk_gdeflate_decompress(data, size, a, info.uncompressed_size, 1, &fa);
         dsvk_result rb = dsvk_gdeflate_decompress(data, size, b, info.uncompressed_size, 3, &fb);
-        FUZZ_CHECK(ra == rb && fa == fb, "1 thread: %d tile %u, 3 threads: %d tile %u", ra, fa,
-                   rb, fb);
+        FUZZ_CHECK(ra == rb && fa == fb, "1 thread: %d tile %u, 3 threads: %d tile %u", ra, fa, rb,
+                   fb);
         FUZZ_CHECK(ra == DSVK_OK || fa < info.num_tiles, "failure without a tile");
         if (ra == DSVK_OK)
             FUZZ_CHECK(!memcmp(a, b, info.uncompressed_size), "outputs differ by thread count");

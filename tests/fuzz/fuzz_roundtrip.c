@@ -33,8 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(s_size <= cap, "%zu bytes beyond the bound %zu", s_size, cap);
     uint32_t failed = 0;
     r = dsvk_gdeflate_decompress(s, s_size, out, n, threads, &failed);
-    FUZZ_CHECK(r == DSVK_OK, "level %d, %zu bytes: decode fails at tile %u (%d)", level, n,
-               failed, r);
+    FUZZ_CHECK(r == DSVK_OK, "level %d, %zu bytes: decode fails at tile %u (%d)", level, n, failed,
+               r);
     FUZZ_CHECK(!memcmp(out, in, n), "level %d, %zu bytes: output differs", level, n);
     dsvk_gdeflate_info info;
     FUZZ_CHECK(dsvk_gdeflate_parse(s, s_size, &info) == DSVK_OK, "stream header");

@@ -114,9 +114,7 @@ void gdt_fill(uint8_t *buf, size_t n, gdt_kind kind, uint64_t seed)
         for (; i < n; i++)
             buf[i] = (uint8_t)next_random(&x);
         break;
-    case GDT_ZEROS:
-        memset(buf, 0, n);
-        break;
+    case GDT_ZEROS: memset(buf, 0, n); break;
     case GDT_TEXT:
         while (i < n) {
             const char *w = words[next_random(&x) % 10];

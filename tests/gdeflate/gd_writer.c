@@ -138,7 +138,7 @@ void gdw_stored_block(gdw *w, bool final, const uint8_t *data, uint32_t len)
 
 static void length_symbol(uint32_t len, unsigned *sym, unsigned *extra_bits, uint32_t *extra)
 {
-    static const uint16_t base[] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19, 23,
+    static const uint16_t base[] = {3,  4,  5,  6,  7,  8,  9,  10, 11, 13,  15,  17,  19,  23,
                                     27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227};
     static const uint8_t bits[] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2,
                                    2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5};
@@ -184,8 +184,7 @@ static void put_symbol(gdw *w, unsigned lane, const gdw_code *c, unsigned sym)
     gdw_huff(w, lane, c->codes[sym], c->lens[sym]);
 }
 
-void gdw_data(gdw *w, const gdw_code *litlen, const gdw_code *dist, const gdw_item *items,
-              size_t n)
+void gdw_data(gdw *w, const gdw_code *litlen, const gdw_code *dist, const gdw_item *items, size_t n)
 {
     uint32_t pending[GDW_LANES] = {0};
     size_t next = 0;

@@ -50,7 +50,8 @@ static int setup(void **state)
     uint64_t x = 1;
     while (pos < TILE) {
         if (pos >= 100 && pos + 20 <= TILE && rng(&x) % 4 == 0) {
-            it[n] = (gdw_item){.kind = GDW_MATCH, .len = 3 + (uint32_t)(rng(&x) % 18),
+            it[n] = (gdw_item){.kind = GDW_MATCH,
+                               .len = 3 + (uint32_t)(rng(&x) % 18),
                                .dist = 1 + (uint32_t)(rng(&x) % 100)};
             for (uint32_t k = 0; k < it[n].len; k++, pos++)
                 good0[pos] = good0[pos - it[n].dist];
@@ -83,9 +84,8 @@ static int teardown(void **state)
 /* The checks every corrupt tile goes through; `reason` is part of the expected message. */
 static void check_bad_tile(const uint8_t *bad, size_t bad_size, const char *reason)
 {
-    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2, gd_decode_tile_avx2,
-                             gd_decode_tile_avx512};
+    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting, gd_decode_tile_bmi2,
+                             gd_decode_tile_avx2, gd_decode_tile_avx512};
     const unsigned num = gdt_decoder_variants();
     uint8_t *buf = malloc(TILE + 2 * GUARD), *out = buf + GUARD;
     for (unsigned k = 0; k < num; k++) {
@@ -105,8 +105,7 @@ static void check_bad_tile(const uint8_t *bad, size_t bad_size, const char *reas
             assert_int_equal(buf[GUARD + TILE + g], 0xC3);
         }
     }
-    assert_int_equal(dsvk_gdeflate_decompress_tile(bad, bad_size, out, TILE),
-                     DSVK_E_DECOMPRESSION);
+    assert_int_equal(dsvk_gdeflate_decompress_tile(bad, bad_size, out, TILE), DSVK_E_DECOMPRESSION);
     dsvk_gdeflate_tile_report rep;
     assert_int_equal(dsvk_gdeflate_inspect_tile(bad, bad_size, out, TILE, &rep),
                      DSVK_E_DECOMPRESSION);
@@ -370,8 +369,8 @@ static void test_bit_flips(void **state)
             /* GDeflate has no checksum: a flip in stored data, in a literal whose code has
              * the same length as another's, or in the unused bits of a tile's last words
              * cannot be noticed. Count flips where codes of many lengths are dense. */
-            const bool dense = !strcmp(v[i].name, "text_headers") ||
-                               !strcmp(v[i].name, "mesh_vertices");
+            const bool dense =
+                !strcmp(v[i].name, "text_headers") || !strcmp(v[i].name, "mesh_vertices");
             total += dense;
             if (r == DSVK_OK) {
                 assert_int_equal(failed, UINT32_MAX);
@@ -461,8 +460,8 @@ static void test_hostile_tables(void **state)
 static void test_variants_agree_on_mutations(void **state)
 {
     (void)state;
-    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2, gd_decode_tile_avx2, gd_decode_tile_avx512};
+    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting, gd_decode_tile_bmi2,
+                             gd_decode_tile_avx2, gd_decode_tile_avx512};
     const unsigned num = gdt_decoder_variants();
     size_t n;
     gdt_vector *v = gdt_manifest(&n);
@@ -487,7 +486,8 @@ static void test_variants_agree_on_mutations(void **state)
             memcpy(tile, stream + off, tile_size);
             for (unsigned m = 1 + (unsigned)(rng(&x) % 4); m; m--) {
                 const size_t at = rng(&x) % tile_size;
-                tile[at] = rng(&x) % 2 ? (uint8_t)(tile[at] ^ (1u << (rng(&x) % 8))) : (uint8_t)rng(&x);
+                tile[at] =
+                    rng(&x) % 2 ? (uint8_t)(tile[at] ^ (1u << (rng(&x) % 8))) : (uint8_t)rng(&x);
             }
             const size_t cut = rng(&x) % 8 == 0 ? rng(&x) % (tile_size + 1) : tile_size;
             const size_t out_size =
@@ -503,8 +503,8 @@ static void test_variants_agree_on_mutations(void **state)
             }
             for (unsigned k = 1; k < num; k++) {
                 if (r[k] != r[0])
-                    fail_msg("%s tile %u mutation %u: variant %u says %d, generic %d", v[i].name,
-                             t, it, k, r[k], r[0]);
+                    fail_msg("%s tile %u mutation %u: variant %u says %d, generic %d", v[i].name, t,
+                             it, k, r[k], r[0]);
                 if (r[0] == DSVK_OK) {
                     assert_memory_equal(outs[k], outs[0], out_size);
                     assert_int_equal(consumed[k], consumed[0]);

@@ -39,9 +39,8 @@ static void expand(const gdw_item *items, size_t n, uint8_t *out, size_t *pos)
 static void check_tile(const uint8_t *tile, size_t tile_size, const uint8_t *expect,
                        size_t out_size)
 {
-    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2, gd_decode_tile_avx2,
-                             gd_decode_tile_avx512};
+    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting, gd_decode_tile_bmi2,
+                             gd_decode_tile_avx2, gd_decode_tile_avx512};
     const unsigned num = gdt_decoder_variants();
     uint8_t *out = malloc(out_size);
     for (unsigned k = 0; k < num; k++) {
@@ -151,8 +150,10 @@ static void test_deflate64_lengths_and_distances(void **state)
     /* 258 as 284 + 31 and as 285 + 255; 286 and 287 with 16 extra bits; 285 for short
      * lengths too (3 + 0) */
     gdw_item b[] = {
-        {.kind = GDW_LIT, .byte = 1},  {.kind = GDW_LIT, .byte = 2},
-        {.kind = GDW_LIT, .byte = 3},  {.kind = GDW_MATCH, .len = 258, .dist = 3, .sym = 284},
+        {.kind = GDW_LIT, .byte = 1},
+        {.kind = GDW_LIT, .byte = 2},
+        {.kind = GDW_LIT, .byte = 3},
+        {.kind = GDW_MATCH, .len = 258, .dist = 3, .sym = 284},
         {.kind = GDW_MATCH, .len = 258, .dist = 2, .sym = 285},
         {.kind = GDW_MATCH, .len = 1000, .dist = 7, .sym = 286},
         {.kind = GDW_MATCH, .len = 3, .dist = 100, .sym = 287},

@@ -79,9 +79,9 @@ static void test_every_thread_count(void **state)
     for (unsigned i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
         memset(out, 0, raw_size);
         uint32_t failed = 0;
-        assert_int_equal(dsvk_gdeflate_decompress(stream, stream_size, out, raw_size, counts[i],
-                                                  &failed),
-                         DSVK_OK);
+        assert_int_equal(
+            dsvk_gdeflate_decompress(stream, stream_size, out, raw_size, counts[i], &failed),
+            DSVK_OK);
         assert_memory_equal(out, raw, raw_size);
     }
     free(out);
@@ -108,9 +108,9 @@ static void test_lowest_failure_reported(void **state)
     for (unsigned round = 0; round < 20; round++) {
         memset(out, 0, raw_size);
         uint32_t failed = 0;
-        assert_int_equal(dsvk_gdeflate_decompress(bad, stream_size, out, raw_size,
-                                                  1 + round % 6, &failed),
-                         DSVK_E_DECOMPRESSION);
+        assert_int_equal(
+            dsvk_gdeflate_decompress(bad, stream_size, out, raw_size, 1 + round % 6, &failed),
+            DSVK_E_DECOMPRESSION);
         assert_int_equal(failed, 5);
         for (uint32_t t = 0; t < NUM_TILES; t++)
             if (t != 5 && t != 6 && t != 19)

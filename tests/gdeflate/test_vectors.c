@@ -35,11 +35,11 @@ static void test_whole_streams(void **state)
             uint8_t *out = malloc(raw_size);
             memset(out, 0xA5, raw_size);
             uint32_t failed = 7;
-            dsvk_result r = dsvk_gdeflate_decompress(stream, size, out, raw_size, threads[t],
-                                                     &failed);
+            dsvk_result r =
+                dsvk_gdeflate_decompress(stream, size, out, raw_size, threads[t], &failed);
             if (r != DSVK_OK)
-                fail_msg("%s level %u, %u threads: %d (tile %u)", v[i].name, v[i].level,
-                         threads[t], r, failed);
+                fail_msg("%s level %u, %u threads: %d (tile %u)", v[i].name, v[i].level, threads[t],
+                         r, failed);
             assert_int_equal(failed, UINT32_MAX);
             assert_memory_equal(out, raw, raw_size);
             free(out);
@@ -53,9 +53,8 @@ static void test_whole_streams(void **state)
 static void test_tiles_with_every_variant(void **state)
 {
     (void)state;
-    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting,
-                             gd_decode_tile_bmi2, gd_decode_tile_avx2,
-                             gd_decode_tile_avx512};
+    gd_tile_fn variants[] = {gd_decode_tile_generic, gd_decode_tile_counting, gd_decode_tile_bmi2,
+                             gd_decode_tile_avx2, gd_decode_tile_avx512};
     const unsigned num_variants = gdt_decoder_variants();
     size_t n;
     gdt_vector *v = gdt_manifest(&n);
@@ -92,9 +91,8 @@ static void test_tiles_with_every_variant(void **state)
             }
             /* inspection */
             dsvk_gdeflate_tile_report rep;
-            assert_int_equal(dsvk_gdeflate_inspect_tile(stream + off, tile_size, out, out_size,
-                                                        &rep),
-                             DSVK_OK);
+            assert_int_equal(
+                dsvk_gdeflate_inspect_tile(stream + off, tile_size, out, out_size, &rep), DSVK_OK);
             assert_memory_equal(out, expect, out_size);
             assert_int_equal(rep.bytes_read, tile_size);
             assert_null(rep.error);

@@ -48,20 +48,21 @@ typedef struct gd_cpu_result {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: dsvk-bench gdeflate-cpu [--threads N] [--level L] [--reps R] [--clock wall|cpu]\n"
-            "                               [--variants] [--json] FILE...\n"
-            "\n"
-            "FILEs are raw (uncompressed) inputs; scripts/gen-corpus.py writes a reproducible\n"
-            "set. Each is compressed with dsvk's GDeflate encoder (level L, default 9) and\n"
-            "decoded by dsvk on 1 and N threads (default: all CPUs), beside libdeflate decoding\n"
-            "the same data as raw DEFLATE (level 9) in independent 64 KiB chunks on 1 thread.\n"
-            "Figures: MB/s of output (10^6 bytes), best of at least R repetitions (default 5)\n"
-            "and of 0.5 s of repetitions; ratio = dsvk 1 thread / libdeflate; scaling = dsvk N\n"
-            "threads / dsvk 1 thread. --clock cpu times the single-thread runs by the thread's\n"
-            "CPU time instead of wall time (for machines shared with other work; the N-thread\n"
-            "runs always use wall time). --variants also times each of the decoder's variants\n"
-            "(generic, bmi2, avx2, avx512) that this CPU runs, on one thread.\n");
+    fprintf(
+        f,
+        "usage: dsvk-bench gdeflate-cpu [--threads N] [--level L] [--reps R] [--clock wall|cpu]\n"
+        "                               [--variants] [--json] FILE...\n"
+        "\n"
+        "FILEs are raw (uncompressed) inputs; scripts/gen-corpus.py writes a reproducible\n"
+        "set. Each is compressed with dsvk's GDeflate encoder (level L, default 9) and\n"
+        "decoded by dsvk on 1 and N threads (default: all CPUs), beside libdeflate decoding\n"
+        "the same data as raw DEFLATE (level 9) in independent 64 KiB chunks on 1 thread.\n"
+        "Figures: MB/s of output (10^6 bytes), best of at least R repetitions (default 5)\n"
+        "and of 0.5 s of repetitions; ratio = dsvk 1 thread / libdeflate; scaling = dsvk N\n"
+        "threads / dsvk 1 thread. --clock cpu times the single-thread runs by the thread's\n"
+        "CPU time instead of wall time (for machines shared with other work; the N-thread\n"
+        "runs always use wall time). --variants also times each of the decoder's variants\n"
+        "(generic, bmi2, avx2, avx512) that this CPU runs, on one thread.\n");
 }
 
 static uint8_t *read_file(const char *path, size_t *size)
@@ -94,8 +95,8 @@ static double thread_cpu_now(void)
 /* Times fn until min_reps runs and min_seconds have passed; returns the best run (by the
  * thread's CPU time when cpu_clock). */
 typedef bool (*run_fn)(void *ctx);
-static double best_time(run_fn fn, void *ctx, const gd_cpu_opts *o, bool cpu_clock,
-                        unsigned *reps, bool *ok)
+static double best_time(run_fn fn, void *ctx, const gd_cpu_opts *o, bool cpu_clock, unsigned *reps,
+                        bool *ok)
 {
     double (*clock_now)(void) = cpu_clock ? thread_cpu_now : bench_now;
     double best = 1e30, start = bench_now();
@@ -142,8 +143,8 @@ static bool run_variant(void *p)
         uint32_t size;
         dsvk_gdeflate_tile_range(c->stream, &info, t, &off, &size);
         const size_t out_size = t + 1 == info.num_tiles ? info.last_tile_size : CHUNK;
-        if (c->fn(c->stream + off, size, c->out + (size_t)t * CHUNK, out_size, NULL, NULL,
-                  NULL) != DSVK_OK)
+        if (c->fn(c->stream + off, size, c->out + (size_t)t * CHUNK, out_size, NULL, NULL, NULL) !=
+            DSVK_OK)
             return false;
     }
     return true;
@@ -184,8 +185,8 @@ static bool run_libdeflate(void *p)
     ld_ctx *c = p;
     for (size_t i = 0; i < c->num_chunks; i++) {
         size_t at = i * CHUNK, len = c->out_size - at < CHUNK ? c->out_size - at : CHUNK;
-        if (libdeflate_deflate_decompress(c->d, c->chunks[i], c->chunk_sizes[i], c->out + at,
-                                          len, NULL) != LIBDEFLATE_SUCCESS)
+        if (libdeflate_deflate_decompress(c->d, c->chunks[i], c->chunk_sizes[i], c->out + at, len,
+                                          NULL) != LIBDEFLATE_SUCCESS)
             return false;
     }
     return true;
@@ -243,7 +244,9 @@ static bool bench_file(const char *path, const gd_cpu_opts *o, gd_cpu_result *re
 
     /* the baseline: level 9 raw DEFLATE in independent 64 KiB chunks */
     struct libdeflate_compressor *comp = libdeflate_alloc_compressor(9);
-    ld_ctx lc = {.d = libdeflate_alloc_decompressor(), .out = out, .out_size = n,
+    ld_ctx lc = {.d = libdeflate_alloc_decompressor(),
+                 .out = out,
+                 .out_size = n,
                  .num_chunks = (n + CHUNK - 1) / CHUNK};
     lc.chunks = calloc(lc.num_chunks, sizeof(*lc.chunks));
     lc.chunk_sizes = calloc(lc.num_chunks, sizeof(*lc.chunk_sizes));
@@ -281,10 +284,10 @@ static double mbps(size_t bytes, double seconds)
 
 static void print_table(const gd_cpu_result *res, size_t count, const gd_cpu_opts *o)
 {
-    printf("GDeflate CPU decode, level %d, %u threads, %s clock (dsvk %s)\n", o->level,
-           o->threads, o->cpu_clock ? "CPU-time (1T) / wall (NT)" : "wall", dsvk_version());
-    printf("%-24s %9s %7s %7s %9s %9s %9s %7s %7s\n", "file", "MiB", "ours%", "ld%",
-           "ours 1T", "ours NT", "libdefl", "ratio", "scaling");
+    printf("GDeflate CPU decode, level %d, %u threads, %s clock (dsvk %s)\n", o->level, o->threads,
+           o->cpu_clock ? "CPU-time (1T) / wall (NT)" : "wall", dsvk_version());
+    printf("%-24s %9s %7s %7s %9s %9s %9s %7s %7s\n", "file", "MiB", "ours%", "ld%", "ours 1T",
+           "ours NT", "libdefl", "ratio", "scaling");
     size_t total = 0;
     double t1 = 0, t1w = 0, tn = 0, tl = 0;
     for (size_t i = 0; i < count; i++) {
@@ -303,8 +306,8 @@ static void print_table(const gd_cpu_result *res, size_t count, const gd_cpu_opt
         tl += r->libdeflate;
     }
     if (count > 1)
-        printf("%-24s %9.1f %7s %7s %9.0f %9.0f %9.0f %7.2f %7.2f\n", "all", total / 1048576.0,
-               "", "", mbps(total, t1), mbps(total, tn), mbps(total, tl), tl / t1, t1w / tn);
+        printf("%-24s %9.1f %7s %7s %9.0f %9.0f %9.0f %7.2f %7.2f\n", "all", total / 1048576.0, "",
+               "", mbps(total, t1), mbps(total, tn), mbps(total, tl), tl / t1, t1w / tn);
     printf("MB/s of output, best of >= %u runs; ratio = ours 1T / libdeflate; scaling = ours "
            "NT / ours 1T (both wall time)\n",
            o->min_reps);
@@ -361,14 +364,11 @@ int dsvk_bench_gdeflate_cpu(int argc, char **argv)
                      .level = DSVK_GDEFLATE_LEVEL_DEFAULT,
                      .min_seconds = 0.5,
                      .min_reps = 5};
-    static const struct option longs[] = {{"threads", required_argument, NULL, 't'},
-                                          {"level", required_argument, NULL, 'l'},
-                                          {"reps", required_argument, NULL, 'r'},
-                                          {"clock", required_argument, NULL, 'c'},
-                                          {"variants", no_argument, NULL, 'V'},
-                                          {"json", no_argument, NULL, 'j'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {
+        {"threads", required_argument, NULL, 't'}, {"level", required_argument, NULL, 'l'},
+        {"reps", required_argument, NULL, 'r'},    {"clock", required_argument, NULL, 'c'},
+        {"variants", no_argument, NULL, 'V'},      {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "t:l:r:c:Vjh", longs, NULL)) != -1;) {
         switch (c) {
@@ -396,18 +396,10 @@ int dsvk_bench_gdeflate_cpu(int argc, char **argv)
             }
             o.cpu_clock = !strcmp(optarg, "cpu");
             break;
-        case 'V':
-            o.variants = true;
-            break;
-        case 'j':
-            o.json = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
+        case 'V': o.variants = true; break;
+        case 'j': o.json = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
         }
     }
     if (optind >= argc) {

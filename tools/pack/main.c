@@ -106,13 +106,9 @@ int main(int argc, char **argv)
                 return bad_usage("threads must be 0..1024, not '%s'", optarg);
             o.threads = (uint32_t)v;
             break;
-        case 'v':
-            o.verify = true;
-            break;
-        case 'h':
-            return usage(stdout), PACK_OK;
-        default:
-            return bad_usage("unknown or incomplete option '%s'", argv[optind - 1]);
+        case 'v': o.verify = true; break;
+        case 'h': return usage(stdout), PACK_OK;
+        default: return bad_usage("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if ((level_set || o.verify) && run != pack_compress)

@@ -12,11 +12,11 @@
 /* Exit codes (also listed by --help). */
 enum {
     PACK_OK = 0,
-    PACK_E_IO = 1,        /* a file could not be read or written */
-    PACK_E_USAGE = 2,     /* bad command line */
-    PACK_E_CORRUPT = 3,   /* the input is not a valid GDeflate stream */
-    PACK_E_INPUT = 4,     /* the input cannot be compressed (empty or over 65535 tiles) */
-    PACK_E_VERIFY = 5,    /* --verify: the stream does not decode to the input */
+    PACK_E_IO = 1,      /* a file could not be read or written */
+    PACK_E_USAGE = 2,   /* bad command line */
+    PACK_E_CORRUPT = 3, /* the input is not a valid GDeflate stream */
+    PACK_E_INPUT = 4,   /* the input cannot be compressed (empty or over 65535 tiles) */
+    PACK_E_VERIFY = 5,  /* --verify: the stream does not decode to the input */
     PACK_E_NO_MEMORY = 6,
 };
 
@@ -60,8 +60,7 @@ uint32_t pack_step_tiles(uint32_t threads);
 int pack_decode_stream(const uint8_t *in, size_t in_size, uint8_t *out, uint64_t out_size,
                        uint32_t threads, pack_progress *progress, uint32_t *failed_tile);
 /* Prints "dsvk-pack: NAME: corrupt GDeflate stream: ..." for a stream that failed. */
-void pack_report_corrupt(const char *name, const uint8_t *in, size_t in_size,
-                         uint32_t failed_tile);
+void pack_report_corrupt(const char *name, const uint8_t *in, size_t in_size, uint32_t failed_tile);
 
 int pack_compress(const pack_options *o);
 int pack_decompress(const pack_options *o);

@@ -32,9 +32,8 @@ static int compress_result(const char *name, dsvk_result r)
 }
 
 /* Compresses in steps of `step` tiles into one stream (malloc'd). */
-static int compress_in_steps(const pack_options *o, const uint8_t *in, size_t size,
-                             uint32_t step, pack_progress *progress, uint8_t **stream,
-                             size_t *stream_size)
+static int compress_in_steps(const pack_options *o, const uint8_t *in, size_t size, uint32_t step,
+                             pack_progress *progress, uint8_t **stream, size_t *stream_size)
 {
     const uint32_t n = (uint32_t)((size + TILE - 1) / TILE);
     const size_t header = 8 + 4 * (size_t)n;
@@ -52,9 +51,9 @@ static int compress_in_steps(const pack_options *o, const uint8_t *in, size_t si
         const size_t at = (size_t)first * TILE;
         const size_t len = size - at < (size_t)step * TILE ? size - at : (size_t)step * TILE;
         size_t part_size;
-        dsvk_result r = dsvk_gdeflate_compress(in + at, len, part,
-                                               dsvk_gdeflate_compress_bound(len), &part_size,
-                                               o->level, o->threads);
+        dsvk_result r =
+            dsvk_gdeflate_compress(in + at, len, part, dsvk_gdeflate_compress_bound(len),
+                                   &part_size, o->level, o->threads);
         dsvk_gdeflate_info info;
         if (r == DSVK_OK)
             r = dsvk_gdeflate_parse(part, part_size, &info);
@@ -104,16 +103,17 @@ static int verify(const pack_options *o, const uint8_t *in, size_t size, const u
     uint32_t failed;
     int rc = pack_decode_stream(stream, stream_size, out, size, o->threads, NULL, &failed);
     if (rc == PACK_E_CORRUPT) {
-        fprintf(stderr, "dsvk-pack: %s: verification failed: the new stream does not decode "
-                        "(tile %u)\n",
+        fprintf(stderr,
+                "dsvk-pack: %s: verification failed: the new stream does not decode "
+                "(tile %u)\n",
                 o->in, failed);
         rc = PACK_E_VERIFY;
     } else if (rc == PACK_OK && memcmp(out, in, size) != 0) {
         size_t i = 0;
         while (out[i] == in[i])
             i++;
-        fprintf(stderr, "dsvk-pack: %s: verification failed: byte %zu (tile %zu) differs\n",
-                o->in, i, i / TILE);
+        fprintf(stderr, "dsvk-pack: %s: verification failed: byte %zu (tile %zu) differs\n", o->in,
+                i, i / TILE);
         rc = PACK_E_VERIFY;
     }
     free(out);
@@ -134,8 +134,9 @@ int pack_compress(const pack_options *o)
         goto done;
     }
     if ((uint64_t)in.size > DSVK_GDEFLATE_MAX_INPUT) {
-        fprintf(stderr, "dsvk-pack: %s: %zu bytes: more than a stream holds (65535 tiles of 64 "
-                        "KiB)\n",
+        fprintf(stderr,
+                "dsvk-pack: %s: %zu bytes: more than a stream holds (65535 tiles of 64 "
+                "KiB)\n",
                 o->in, in.size);
         rc = PACK_E_INPUT;
         goto done;
@@ -146,8 +147,8 @@ int pack_compress(const pack_options *o)
     if ((in.size + TILE - 1) / TILE <= step) {
         const size_t cap = dsvk_gdeflate_compress_bound(in.size);
         stream = malloc(cap);
-        dsvk_result r = stream ? dsvk_gdeflate_compress(in.data, in.size, stream, cap,
-                                                        &stream_size, o->level, o->threads)
+        dsvk_result r = stream ? dsvk_gdeflate_compress(in.data, in.size, stream, cap, &stream_size,
+                                                        o->level, o->threads)
                                : DSVK_E_NO_MEMORY;
         if (r != DSVK_OK)
             rc = compress_result(o->in, r);

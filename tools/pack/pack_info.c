@@ -45,8 +45,8 @@ int pack_info(const pack_options *o)
         const size_t out_size = t + 1 == info.num_tiles ? info.last_tile_size : TILE;
         dsvk_gdeflate_tile_report rep;
         dsvk_result r = dsvk_gdeflate_inspect_tile(in.data + off, size, scratch, out_size, &rep);
-        printf("%6u %12llu %10u %8zu %6.1f%% %6u %6u %8u %9u %8u", t, (unsigned long long)off,
-               size, out_size, percent(size, out_size), rep.stored_blocks, rep.fixed_blocks,
+        printf("%6u %12llu %10u %8zu %6.1f%% %6u %6u %8u %9u %8u", t, (unsigned long long)off, size,
+               out_size, percent(size, out_size), rep.stored_blocks, rep.fixed_blocks,
                rep.dynamic_blocks, rep.literals, rep.matches);
         if (r != DSVK_OK) {
             printf("  CORRUPT: %s at tile byte %u\n", rep.error ? rep.error : "invalid",

@@ -56,13 +56,11 @@ int pack_decode_stream(const uint8_t *in, size_t in_size, uint8_t *out, uint64_t
 {
     dsvk_gdeflate_info info;
     *failed_tile = UINT32_MAX;
-    if (dsvk_gdeflate_parse(in, in_size, &info) != DSVK_OK ||
-        info.uncompressed_size != out_size)
+    if (dsvk_gdeflate_parse(in, in_size, &info) != DSVK_OK || info.uncompressed_size != out_size)
         return PACK_E_CORRUPT;
     const uint32_t step = pack_step_tiles(threads);
     if (info.num_tiles <= step) {
-        dsvk_result r = dsvk_gdeflate_decompress(in, in_size, out, out_size, threads,
-                                                 failed_tile);
+        dsvk_result r = dsvk_gdeflate_decompress(in, in_size, out, out_size, threads, failed_tile);
         return r == DSVK_OK ? PACK_OK : r == DSVK_E_NO_MEMORY ? PACK_E_NO_MEMORY : PACK_E_CORRUPT;
     }
     for (uint32_t first = 0; first < info.num_tiles; first += step) {
@@ -85,8 +83,7 @@ int pack_decode_stream(const uint8_t *in, size_t in_size, uint8_t *out, uint64_t
     return PACK_OK;
 }
 
-void pack_report_corrupt(const char *name, const uint8_t *in, size_t in_size,
-                         uint32_t failed_tile)
+void pack_report_corrupt(const char *name, const uint8_t *in, size_t in_size, uint32_t failed_tile)
 {
     dsvk_gdeflate_info info;
     const char *why = NULL;
@@ -105,8 +102,7 @@ void pack_report_corrupt(const char *name, const uint8_t *in, size_t in_size,
     static uint8_t scratch[TILE];
     dsvk_gdeflate_tile_report rep;
     const size_t out_size = failed_tile + 1 == info.num_tiles ? info.last_tile_size : TILE;
-    if (dsvk_gdeflate_inspect_tile(in + off, size, scratch, out_size, &rep) != DSVK_OK &&
-        rep.error)
+    if (dsvk_gdeflate_inspect_tile(in + off, size, scratch, out_size, &rep) != DSVK_OK && rep.error)
         fprintf(stderr,
                 "dsvk-pack: %s: corrupt GDeflate stream: tile %u (stream offset %llu, %u "
                 "bytes): %s at tile byte %u\n",
