@@ -258,6 +258,14 @@ bool shim_runtime_cpu_decompression(void)
     return on;
 }
 
+dsvk_decoder shim_runtime_decoder(void)
+{
+    pthread_mutex_lock(&core_lock);
+    dsvk_decoder d = runtime_config.decoder;
+    pthread_mutex_unlock(&core_lock);
+    return d;
+}
+
 dsvk_device *shim_find_device(const uint8_t uuid[16])
 {
     dsvk_runtime *rt = shim_runtime();

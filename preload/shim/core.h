@@ -47,7 +47,8 @@
     X(dsvk_runtime_get_default)                                                                    \
     X(dsvk_runtime_peek_default)                                                                   \
     X(dsvk_runtime_find_device)                                                                    \
-    X(dsvk_device_release)
+    X(dsvk_device_release)                                                                         \
+    X(dsvk_device_get_desc)
 
 typedef struct shim_core {
 #define SHIM_CORE_MEMBER(name) __typeof__(name) *name;
@@ -69,6 +70,8 @@ dsvk_runtime *shim_runtime(void);
 /* Whether the runtime decompresses GDeflate on the CPU itself (not disabled with
  * NumBuiltInCpuDecompressionThreads = -1, which hands it to the custom queue). */
 bool shim_runtime_cpu_decompression(void);
+/* The decoder the runtime was configured with (DSVK_DECODER / DisableGpuDecompression). */
+dsvk_decoder shim_runtime_decoder(void);
 /* Creates the runtime with this configuration unless it exists. */
 int32_t shim_runtime_hello(const dsvk_wire_config *cfg, char *msg, size_t msg_size);
 /* Re-creates the runtime with a new configuration; DSVK_WIRE_R_BUSY while objects live. */

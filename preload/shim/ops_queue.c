@@ -412,11 +412,23 @@ int32_t shim_op_queue_compression_support(dsvk_wire_compression_support *a)
     shim_queue *sq = shim_handle_get(a->queue, SHIM_H_QUEUE);
     if (!sq)
         return DSVK_WIRE_E_HANDLE;
-    shim_handle_put(a->queue);
     a->support = 0;
-    /* GDeflate: decoded by the core's CPU decoder (GPU paths come with a device registry);
-     * other formats: not decompressed by the runtime (custom formats go to the app). */
-    if (a->format == DSVK_COMPRESSION_GDEFLATE && shim_runtime_cpu_decompression())
-        a->support = DSVK_WIRE_SUPPORT_CPU_FALLBACK;
+    /* GDeflate: the core's CPU decoder unless disabled (custom queue instead); on a queue
+     * bound to a device whose driver decodes GDeflate (VK_NV/EXT_memory_decompression,
+     * DirectStorage's "metacommand") also GPU_OPTIMIZED. dsvk's own shader is not claimed:
+     * whether a device can run it is the executor's decision, not visible here. Other
+     * formats are not decompressed by the runtime (custom formats go to the app). */
+    if (a->format == DSVK_COMPRESSION_GDEFLATE) {
+        if (shim_runtime_cpu_decompression())
+            a->support |= DSVK_WIRE_SUPPORT_CPU_FALLBACK;
+        dsvk_decoder dec = shim_runtime_decoder();
+        if (sq->device && (dec == DSVK_DECODER_AUTO || dec == DSVK_DECODER_GPU_NATIVE)) {
+            const dsvk_vk_device_desc *d = core.dsvk_device_get_desc(sq->device);
+            if (d && (d->enabled.memory_decompression_nv || d->enabled.memory_decompression_ext))
+                a->support |=
+                    DSVK_WIRE_SUPPORT_GPU_OPTIMIZED | DSVK_WIRE_SUPPORT_USES_COMPUTE_QUEUE;
+        }
+    }
+    shim_handle_put(a->queue);
     return DSVK_WIRE_R_OK;
 }
