@@ -11,7 +11,10 @@
 
 #include "gpu/executor_internal.h"
 
+/* registry_lock guards the list only and is held briefly (enqueue-time validation takes it);
+ * creation_lock serializes creations, which make Vulkan objects and may compile a pipeline. */
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t creation_lock = PTHREAD_MUTEX_INITIALIZER;
 static dsvk_gpu_executor *registry;
 
 static dsvk_gpu_executor *find_locked(const dsvk_device *dev)
@@ -69,7 +72,15 @@ static void on_release(void *user, dsvk_device *dev)
         free_executor(x);
 }
 
-/* Creates and registers dev's executor; registry lock held. */
+static dsvk_gpu_executor *find(const dsvk_device *dev)
+{
+    pthread_mutex_lock(&registry_lock);
+    dsvk_gpu_executor *x = find_locked(dev);
+    pthread_mutex_unlock(&registry_lock);
+    return x;
+}
+
+/* Creates and registers dev's executor; creation lock held, registry lock not. */
 static dsvk_result create_locked(dsvk_device *dev, const dsvk_gpu_executor_opts *opts,
                                  dsvk_gpu_executor **out)
 {
@@ -98,8 +109,10 @@ static dsvk_result create_locked(dsvk_device *dev, const dsvk_gpu_executor_opts 
         free_executor(x);
         return r;
     }
+    pthread_mutex_lock(&registry_lock);
     x->next = registry;
     registry = x;
+    pthread_mutex_unlock(&registry_lock);
     *out = x;
     return DSVK_OK;
 }
@@ -107,13 +120,18 @@ static dsvk_result create_locked(dsvk_device *dev, const dsvk_gpu_executor_opts 
 dsvk_gpu_executor *dsvk_gpu_exec_get(dsvk_device *dev, dsvk_result *err)
 {
     *err = DSVK_OK;
-    pthread_mutex_lock(&registry_lock);
-    dsvk_gpu_executor *x = find_locked(dev);
+    /* The caller holds a work count: the device cannot be released under us, so an
+     * executor found stays valid until that count is dropped. */
+    dsvk_gpu_executor *x = find(dev);
+    if (x)
+        return x;
+    pthread_mutex_lock(&creation_lock);
+    x = find(dev);
     if (!x) {
         dsvk_gpu_executor_opts opts = {.staging = DSVK_STAGING_AUTO};
         *err = create_locked(dev, &opts, &x);
     }
-    pthread_mutex_unlock(&registry_lock);
+    pthread_mutex_unlock(&creation_lock);
     return x;
 }
 
@@ -138,10 +156,10 @@ dsvk_result dsvk_gpu_executor_configure(dsvk_device *dev, const dsvk_gpu_executo
     /* A work count keeps unregistration from releasing the device under the creation. */
     if (!dsvk_device_begin_work(dev))
         return DSVK_E_DEVICE_LOST;
-    pthread_mutex_lock(&registry_lock);
-    dsvk_gpu_executor *x = find_locked(dev);
+    pthread_mutex_lock(&creation_lock);
+    dsvk_gpu_executor *x = find(dev);
     dsvk_result r = x ? DSVK_E_BUSY : create_locked(dev, opts, &x);
-    pthread_mutex_unlock(&registry_lock);
+    pthread_mutex_unlock(&creation_lock);
     dsvk_device_end_work(dev);
     return r;
 }

@@ -71,8 +71,9 @@ static const char *decoder_name(dsvk_decoder d)
 }
 
 dsvk_decoder dsvk_gpu_exec_pick_decoder(const dsvk_device *dev, dsvk_decoder wanted,
-                                        bool shader_usable, bool native_usable)
+                                        const char *no_shader, bool native_usable)
 {
+    bool shader_usable = no_shader == NULL;
     const char *name = dev->desc.properties.deviceName;
     switch (wanted) {
     case DSVK_DECODER_CPU: return DSVK_DECODER_CPU;
@@ -96,9 +97,8 @@ dsvk_decoder dsvk_gpu_exec_pick_decoder(const dsvk_device *dev, dsvk_decoder wan
     DSVK_WARN("gpu executor: %s: DSVK_DECODER=%s is not available on this device (%s); GDeflate "
               "requests to it are decoded on the CPU",
               name, decoder_name(wanted),
-              wanted == DSVK_DECODER_GPU
-                  ? "the GDeflate shader needs storageBuffer8BitAccess enabled on the device"
-                  : "VK_NV_memory_decompression with GDeflate 1.0 and bufferDeviceAddress "
-                    "are not enabled");
+              wanted == DSVK_DECODER_GPU ? no_shader
+                                         : "VK_NV_memory_decompression with GDeflate 1.0 and "
+                                           "bufferDeviceAddress are not enabled");
     return DSVK_DECODER_CPU;
 }

@@ -22,20 +22,17 @@ static dsvk_result vk_error(VkResult vr)
     return DSVK_E_OUT_OF_DEVICE_MEMORY;
 }
 
-/* The GDeflate shader, when the device can run it; NULL otherwise (logged at info). */
-static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_opts *opts)
+/* The GDeflate shader, when the device can run it; NULL with *why otherwise. */
+static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_opts *opts,
+                                 const char **why)
 {
     const dsvk_vk_device_desc *d = &x->dev->desc;
     if (!opts->shader_features) {
-        DSVK_INFO("gpu executor: %s: storageBuffer8BitAccess is not known to be enabled; the "
-                  "GDeflate shader is not used",
-                  d->properties.deviceName);
+        *why = "storageBuffer8BitAccess is not known to be enabled on the device";
         return NULL;
     }
     if (x->ring_size > d->properties.limits.maxStorageBufferRange) {
-        DSVK_INFO("gpu executor: %s: staging of %llu MiB exceeds maxStorageBufferRange; the "
-                  "GDeflate shader is not used",
-                  d->properties.deviceName, (unsigned long long)(x->ring_size >> 20));
+        *why = "the staging size exceeds the device's maxStorageBufferRange";
         return NULL;
     }
     dsvk_gdgpu_device_info info = {
@@ -53,7 +50,7 @@ static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_o
     };
     dsvk_gdgpu *g = NULL;
     if (dsvk_gdgpu_create(&info, DSVK_GDGPU_VARIANT_AUTO, &g) != DSVK_OK)
-        return NULL;
+        *why = "the shader's pipeline could not be created (see the log line before)";
     return g;
 }
 
@@ -154,8 +151,9 @@ dsvk_result dsvk_gpu_exec_create_objects(dsvk_gpu_executor *x, const dsvk_gpu_ex
     bool try_shader =
         wanted == DSVK_DECODER_GPU || (wanted == DSVK_DECODER_AUTO && !native &&
                                        d->properties.deviceType != VK_PHYSICAL_DEVICE_TYPE_CPU);
-    x->shader = try_shader ? create_shader(x, opts) : NULL;
-    x->decoder = dsvk_gpu_exec_pick_decoder(dev, wanted, x->shader != NULL, native);
+    const char *no_shader = "not tried";
+    x->shader = try_shader ? create_shader(x, opts, &no_shader) : NULL;
+    x->decoder = dsvk_gpu_exec_pick_decoder(dev, wanted, x->shader ? NULL : no_shader, native);
     if (x->decoder != DSVK_DECODER_GPU && x->shader) {
         dsvk_gdgpu_destroy(x->shader);
         x->shader = NULL;

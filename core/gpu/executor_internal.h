@@ -146,10 +146,10 @@ dsvk_staging_placement dsvk_gpu_exec_staging_from_env(void);
 uint64_t dsvk_gpu_exec_alignment(const dsvk_device *dev);
 uint64_t dsvk_gpu_exec_ring_size(const dsvk_device *dev);
 bool dsvk_gpu_exec_native_usable(const dsvk_device *dev);
-/* The GDeflate decoder for this device and configuration; shader_usable says whether
- * the shader could be created. Logs a forced decoder that is not available. */
+/* The GDeflate decoder for this device and configuration; no_shader is NULL when the
+ * shader was created, else why not. Logs a forced decoder that is not available. */
 dsvk_decoder dsvk_gpu_exec_pick_decoder(const dsvk_device *dev, dsvk_decoder wanted,
-                                        bool shader_usable, bool native_usable);
+                                        const char *no_shader, bool native_usable);
 
 /* executor_device.c */
 dsvk_result dsvk_gpu_exec_create_objects(dsvk_gpu_executor *x, const dsvk_gpu_executor_opts *opts);
