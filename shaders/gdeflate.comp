@@ -37,12 +37,22 @@
 #extension GL_KHR_shader_subgroup_shuffle : require
 #endif
 
-layout(local_size_x = 32, local_size_y = 1, local_size_z = 1) in;
+/* Tiles per workgroup (DSVK_TPG, a build of its own): each 32-invocation subgroup decodes its
+ * own tile, synchronizing only within the subgroup, so workgroups of several warps raise
+ * occupancy on GPUs whose multiprocessors hold a limited number of workgroups. The host uses
+ * such builds only for the subgroup variant on devices with 32-wide subgroups. (Compile-time,
+ * not a specialization constant: llvmpipe mishandles barriers under specialization-constant
+ * branches.) */
+#ifndef DSVK_TPG
+#define DSVK_TPG 1
+#endif
+#if DSVK_TPG > 1 && !defined(DSVK_SUBGROUP)
+#error "several tiles per workgroup need the subgroup variant"
+#endif
+const uint TILES_PER_GROUP = DSVK_TPG;
+layout(local_size_x = 32 * DSVK_TPG, local_size_y = 1, local_size_z = 1) in;
+#define MULTI_TILE (DSVK_TPG > 1)
 
-/* Scope of the fence that publishes a step's output to the next step: workgroup scope is all
- * the decoder needs; device scope is the conservative default (llvmpipe runs workgroup-scope
- * memory barriers extremely slowly). Chosen by the host per device. */
-layout(constant_id = 0) const bool WORKGROUP_FENCE = false;
 
 /* Must match core/gpu/gdeflate_gpu.h. */
 struct Tile {
@@ -97,7 +107,9 @@ const uint K_BAD = 3u; /* bit pattern outside an incomplete code: an error when 
 const uint BAD_ENTRY = (K_BAD << 9u) | 1u;
 
 #ifndef DSVK_LIT_BITS
-#define DSVK_LIT_BITS 10 /* primary lit/len table: 1024 entries */
+/* primary lit/len table of 1024 entries; builds for 32-wide-subgroup GPUs use 512 (smaller
+ * tables, more tiles per multiprocessor: faster on NVIDIA; llvmpipe runs that shape slowly) */
+#define DSVK_LIT_BITS 10
 #endif
 #ifndef DSVK_DIST_BITS
 #define DSVK_DIST_BITS 8 /* primary distance table: 256 entries */
@@ -124,6 +136,20 @@ const uint MAX_STEPS = 1u << 18;
 const uint MODE_SHARED = 0u, MODE_HYBRID = 1u, MODE_SINGLE = 2u;
 const uint CODE_BAD = 0u, CODE_NORMAL = 1u, CODE_EMPTY = 2u, CODE_SINGLE = 3u;
 
+#if MULTI_TILE
+shared uint sh_tab_[TILES_PER_GROUP][(1u << LIT_BITS) + (1u << DIST_BITS)];
+shared uint sh_sorted_[TILES_PER_GROUP][320];
+shared uint sh_lim_[TILES_PER_GROUP][48];  /* per table and length: end of its codes, left-aligned to 15 bits */
+shared uint sh_base_[TILES_PER_GROUP][48]; /* per table and length: sorted index minus first code */
+shared uint sh_cnt_[TILES_PER_GROUP][16];
+shared uint sh_run_[TILES_PER_GROUP][16];
+shared uint sh_offs_[TILES_PER_GROUP][16];
+shared uint sh_ring_[TILES_PER_GROUP][RING];
+shared uint sh_cdst_[TILES_PER_GROUP][32];  /* this step's copies, in lane order: destination, */
+shared uint sh_cdist_[TILES_PER_GROUP][32]; /* distance, */
+shared uint sh_cbeg_[TILES_PER_GROUP][32];  /* and first byte in the step's concatenated copy bytes */
+shared uint sh_x_[TILES_PER_GROUP][32];
+#else
 shared uint sh_tab[(1u << LIT_BITS) + (1u << DIST_BITS)];
 shared uint sh_sorted[320];
 shared uint sh_lim[48];  /* per table and length: end of its codes, left-aligned to 15 bits */
@@ -136,7 +162,36 @@ shared uint sh_cdst[32];  /* this step's copies, in lane order: destination, */
 shared uint sh_cdist[32]; /* distance, */
 shared uint sh_cbeg[32];  /* and first byte in the step's concatenated copy bytes */
 shared uint sh_x[32];
+#endif
 shared uint sh_flag;
+
+/* With several tiles per workgroup every shared array has one slice per tile; g_ts picks this
+ * tile's (one tile: plain arrays, which llvmpipe runs far faster). */
+uint g_ts;
+#if MULTI_TILE
+#define sh_tab sh_tab_[g_ts]
+#define sh_sorted sh_sorted_[g_ts]
+#define sh_lim sh_lim_[g_ts]
+#define sh_base sh_base_[g_ts]
+#define sh_cnt sh_cnt_[g_ts]
+#define sh_run sh_run_[g_ts]
+#define sh_offs sh_offs_[g_ts]
+#define sh_ring sh_ring_[g_ts]
+#define sh_cdst sh_cdst_[g_ts]
+#define sh_cdist sh_cdist_[g_ts]
+#define sh_cbeg sh_cbeg_[g_ts]
+#define sh_x sh_x_[g_ts]
+#endif
+
+/* Execution and shared-memory barrier among the invocations of one tile. A macro, not a
+ * function: llvmpipe runs barriers inside called functions extremely slowly, and wrongly. */
+#if MULTI_TILE
+#define tile_sync()                                                                              \
+    subgroupMemoryBarrierShared();                                                             \
+    subgroupBarrier()
+#else
+#define tile_sync() barrier()
+#endif
 
 /* Workgroup-uniform state. */
 uint g_mode;
@@ -168,6 +223,12 @@ void init_mode()
 {
     g_mode = MODE_SHARED;
     g_lane = gl_LocalInvocationIndex;
+#if MULTI_TILE
+    /* the host promised 32-wide subgroups: each is a tile; main checks the layout */
+    g_mode = MODE_SINGLE;
+    g_lane = gl_SubgroupInvocationID;
+    return;
+#endif
 #ifdef DSVK_SUBGROUP
     if (gl_NumSubgroups == 1u) {
         uvec4 b = subgroupBallot(true);
@@ -203,20 +264,20 @@ uint wg_ballot(bool p)
         uint part = subgroupBallot(p).x << (gl_SubgroupID * gl_SubgroupSize);
         if (subgroupElect())
             sh_x[gl_SubgroupID] = part;
-        barrier();
+        tile_sync();
         uint m = 0u;
         for (uint i = 0u; i < gl_NumSubgroups; i++)
             m |= sh_x[i];
-        barrier();
+        tile_sync();
         return m;
     }
 #endif
     sh_x[g_lane] = p ? (1u << g_lane) : 0u;
-    barrier();
+    tile_sync();
     uint m = 0u;
     for (uint i = 0u; i < 32u; i++)
         m |= sh_x[i];
-    barrier();
+    tile_sync();
     return m;
 }
 
@@ -230,20 +291,20 @@ uint wg_or(uint v)
         uint part = subgroupOr(v);
         if (subgroupElect())
             sh_x[gl_SubgroupID] = part;
-        barrier();
+        tile_sync();
         uint m = 0u;
         for (uint i = 0u; i < gl_NumSubgroups; i++)
             m |= sh_x[i];
-        barrier();
+        tile_sync();
         return m;
     }
 #endif
     sh_x[g_lane] = v;
-    barrier();
+    tile_sync();
     uint m = 0u;
     for (uint i = 0u; i < 32u; i++)
         m |= sh_x[i];
-    barrier();
+    tile_sync();
     return m;
 }
 
@@ -261,27 +322,27 @@ uint wg_scan(uint v, out uint total)
         uint part = subgroupAdd(v);
         if (subgroupElect())
             sh_x[gl_SubgroupID] = part;
-        barrier();
+        tile_sync();
         uint before = 0u, all = 0u;
         for (uint i = 0u; i < gl_NumSubgroups; i++) {
             uint s = sh_x[i];
             before += i < gl_SubgroupID ? s : 0u;
             all += s;
         }
-        barrier();
+        tile_sync();
         total = all;
         return before + inc - v;
     }
 #endif
     sh_x[g_lane] = v;
-    barrier();
+    tile_sync();
     uint before = 0u, all = 0u;
     for (uint i = 0u; i < 32u; i++) {
         uint s = sh_x[i];
         before += i < g_lane ? s : 0u;
         all += s;
     }
-    barrier();
+    tile_sync();
     total = all;
     return before;
 }
@@ -294,9 +355,9 @@ uint wg_read(uint v, uint src)
         return subgroupShuffle(v, src);
 #endif
     sh_x[g_lane] = v;
-    barrier();
+    tile_sync();
     uint r = sh_x[src & 31u];
-    barrier();
+    tile_sync();
     return r;
 }
 
@@ -344,14 +405,20 @@ bool tail_nonzero()
 
 /* Execution barrier that also makes this step's output (and shared memory) visible to the
  * workgroup's next step. */
-void output_barrier()
-{
-    if (WORKGROUP_FENCE)
-        groupMemoryBarrier();
-    else
-        memoryBarrierBuffer();
-    barrier();
-}
+#if defined(DSVK_EXP_NO_FENCE)
+/* timing experiment only: no memory fence */
+#define output_barrier() tile_sync()
+#elif MULTI_TILE
+#define output_barrier()                                                                         \
+    subgroupMemoryBarrierBuffer();                                                             \
+    tile_sync()
+#else
+/* Device scope, though workgroup scope would do: NVIDIA measured both the same, and llvmpipe
+ * runs workgroup-scope memory barriers extremely slowly. */
+#define output_barrier()                                                                         \
+    memoryBarrierBuffer();                                                                     \
+    tile_sync()
+#endif
 
 /* Every step starts here: when fewer than 64 staged words remain, this step loads the next 32
  * (one per invocation, coalesced); they land in the ring at step_end, so the load latency hides
@@ -465,13 +532,13 @@ uint table_prepare(uint t, uint lens_at, uint n, uint sorted_at)
         sh_cnt[g_lane] = 0u;
         sh_run[g_lane] = 0u;
     }
-    barrier();
+    tile_sync();
     for (uint s = g_lane; s < n; s += 32u) {
         uint len = sh_tab[lens_at + s];
         if (len != 0u)
             atomicAdd(sh_cnt[len & 15u], 1u);
     }
-    barrier();
+    tile_sync();
     uint code = 0u, off = 0u, space = 0u;
     uint my_lim = 0u, my_base = 0u, my_off = 0u;
     for (uint len = 1u; len <= 15u; len++) {
@@ -497,7 +564,7 @@ uint table_prepare(uint t, uint lens_at, uint n, uint sorted_at)
         sh_base[t * 16u + g_lane] = my_base;
         sh_offs[g_lane] = my_off;
     }
-    barrier();
+    tile_sync();
     if (kind == CODE_BAD || kind == CODE_EMPTY)
         return kind;
     /* Stable counting sort, 32 symbols per round: rank among equal lengths in this chunk plus
@@ -515,10 +582,10 @@ uint table_prepare(uint t, uint lens_at, uint n, uint sorted_at)
         }
         if (len != 0u)
             sh_sorted[sorted_at + sh_offs[len] + sh_run[len] + before] = sym_entry(t, s);
-        barrier();
+        tile_sync();
         if (len != 0u && after == 0u)
             sh_run[len] += before + 1u;
-        barrier();
+        tile_sync();
     }
     return kind;
 }
@@ -571,10 +638,58 @@ void build_tables(uint nlit, uint ndist)
     /* Filling overwrites the code lengths: everything above has read them. */
     table_fill(T_LIT, TAB_LIT, LIT_BITS, SORT_LIT, kl);
     table_fill(T_DIST, TAB_DIST, DIST_BITS, SORT_DIST, kd);
-    barrier();
+    tile_sync();
 }
 
 /* ---- blocks ---------------------------------------------------------------------------- */
+
+#ifndef DSVK_COPY_UNROLL
+#define DSVK_COPY_UNROLL 1
+#endif
+const uint COPY_UNROLL = DSVK_COPY_UNROLL;
+
+#if DSVK_COPY_UNROLL > 1
+/* Byte i of this step's concatenated copies: returns its destination and, in src, the
+ * position it takes its value from, resolved through earlier copies of the step (the same
+ * steps as the loop in run_copies). */
+uint copy_byte(uint i, uint nc, uint total, uint first_dst, out uint src)
+{
+    /* Largest copy c with sh_cbeg[c] <= i. */
+    uint lo = 0u, hi = nc;
+    while (hi - lo > 1u) {
+        uint mid = (lo + hi) >> 1u;
+        if (sh_cbeg[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    uint c = lo;
+    uint cd = sh_cdst[c];
+    uint d = sh_cdist[c];
+    uint o = i - sh_cbeg[c];
+    uint q = cd - d + (o < d ? o : o % d);
+    /* A source byte inside an earlier copy of this step takes that copy's source. */
+    while (q >= first_dst && c > 0u) {
+        uint a = 0u, z = c;
+        while (z - a > 1u) {
+            uint mid = (a + z) >> 1u;
+            if (sh_cdst[mid] <= q)
+                a = mid;
+            else
+                z = mid;
+        }
+        uint len2 = (a + 1u < nc ? sh_cbeg[a + 1u] : total) - sh_cbeg[a];
+        uint o2 = q - sh_cdst[a];
+        if (o2 >= len2)
+            break;
+        uint d2 = sh_cdist[a];
+        q = sh_cdst[a] - d2 + (o2 < d2 ? o2 : o2 % d2);
+        c = a;
+    }
+    src = q;
+    return cd + o;
+}
+#endif
 
 /* The copies of this step's lanes in `copying`, all at once; see the header comment. */
 void run_copies(bool copying, uint dist)
@@ -591,10 +706,11 @@ void run_copies(bool copying, uint dist)
         sh_cdist[ci] = dist;
         sh_cbeg[ci] = beg;
     }
-    barrier();
+    tile_sync();
     uint first_dst = sh_cdst[0];
+#if DSVK_COPY_UNROLL == 1
+    /* copy_byte written out: llvmpipe compiles this loop far faster without the call */
     for (uint i = g_lane; i < total; i += 32u) {
-        /* Largest copy c with sh_cbeg[c] <= i. */
         uint lo = 0u, hi = nc;
         while (hi - lo > 1u) {
             uint mid = (lo + hi) >> 1u;
@@ -608,7 +724,6 @@ void run_copies(bool copying, uint dist)
         uint d = sh_cdist[c];
         uint o = i - sh_cbeg[c];
         uint q = cd - d + (o < d ? o : o % d);
-        /* A source byte inside an earlier copy of this step takes that copy's source. */
         while (q >= first_dst && c > 0u) {
             uint a = 0u, z = c;
             while (z - a > 1u) {
@@ -626,8 +741,33 @@ void run_copies(bool copying, uint dist)
             q = sh_cdst[a] - d2 + (o2 < d2 ? o2 : o2 % d2);
             c = a;
         }
+#ifndef DSVK_EXP_NO_COPY
         outp.bytes[t_dst_off + cd + o] = outp.bytes[t_dst_off + q];
+#endif
     }
+#else
+    /* Experiment (DSVK_COPY_UNROLL > 1): several bytes per invocation per round, every source
+     * address first, then all the loads, then all the stores, so the loads' latencies
+     * overlap. Sources never lie in this step's destinations (resolved above), so the order
+     * of loads and stores is free. llvmpipe's 8-wide hybrid mode miscompiles it. */
+    for (uint base = 0u; base < total; base += 32u * COPY_UNROLL) {
+        uint pos[COPY_UNROLL], src[COPY_UNROLL];
+        for (uint k = 0u; k < COPY_UNROLL; k++) {
+            uint i = base + k * 32u + g_lane;
+            pos[k] = 0xFFFFFFFFu;
+            if (i < total)
+                pos[k] = copy_byte(i, nc, total, first_dst, src[k]);
+        }
+#ifndef DSVK_EXP_NO_COPY
+        uint v[COPY_UNROLL];
+        for (uint k = 0u; k < COPY_UNROLL; k++)
+            v[k] = pos[k] != 0xFFFFFFFFu ? uint(outp.bytes[t_dst_off + src[k]]) : 0u;
+        for (uint k = 0u; k < COPY_UNROLL; k++)
+            if (pos[k] != 0xFFFFFFFFu)
+                outp.bytes[t_dst_off + pos[k]] = uint8_t(v[k]);
+#endif
+    }
+#endif
 }
 
 /*
@@ -751,7 +891,7 @@ void fixed_block()
         uint len = s < 144u ? 8u : (s < 256u ? 9u : (s < 280u ? 7u : (s < 288u ? 8u : 5u)));
         sh_tab[LENS + s] = len;
     }
-    barrier();
+    tile_sync();
     build_tables(288u, 32u);
 }
 
@@ -788,7 +928,7 @@ void dynamic_block()
         return;
     }
     table_fill(T_PRE, TAB_PRE, PRE_BITS, SORT_PRE, kp);
-    barrier();
+    tile_sync();
 
     /* Code lengths, one symbol per lane and step, lanes in order until nlit+ndist are known. */
     uint want = nlit + ndist;
@@ -872,7 +1012,14 @@ void decode_tile()
 
 void main()
 {
-    uint tile = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
+    g_ts = 0u;
+    bool layout_ok = true;
+#if MULTI_TILE
+    g_ts = gl_SubgroupID;
+    layout_ok = gl_SubgroupSize == 32u && gl_NumSubgroups == TILES_PER_GROUP &&
+                subgroupBallot(true).x == 0xFFFFFFFFu;
+#endif
+    uint tile = (gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x) * TILES_PER_GROUP + g_ts;
     if (tile >= jobs.header.w)
         return;
     init_mode();
@@ -890,7 +1037,7 @@ void main()
     g_err = 0u;
     /* The input binding's size in bytes, without overflow for 1 GiB+ bindings. */
     uint in_limit = t_in_words >= 0x40000000u ? 0xFFFFFFFFu : t_in_words * 4u;
-    if (t_dst_size == 0u || t_dst_size > 65536u || t_src_size > in_limit ||
+    if (!layout_ok || t_dst_size == 0u || t_dst_size > 65536u || t_src_size > in_limit ||
         t_src_off > in_limit - t_src_size || t_dst_off > out_len ||
         t_dst_size > out_len - t_dst_off)
         g_err = E_DESCRIPTOR;
@@ -912,7 +1059,7 @@ void main()
         /* Every tile starts with one word per lane. */
         if (t_words < 32u)
             g_err |= E_INPUT;
-        barrier();
+        tile_sync();
         if (g_err == 0u)
             decode_tile();
         if (g_err == 0u && g_out != t_dst_size)

@@ -12,8 +12,13 @@
 
 #include "gdeflate_shared_spv.h"
 #include "gdeflate_subgroup_spv.h"
+#include "gdeflate_subgroup_tpg2_spv.h"
+#include "gdeflate_subgroup_tpg4_spv.h"
 #include "gpu/vk_fns.h"
 #include "log.h"
+
+/* Tiles per workgroup where the device allows several (32-wide subgroups). */
+#define DSVK_GDGPU_DEFAULT_TPG 1
 
 struct dsvk_gdgpu {
     VkDevice device;
@@ -22,7 +27,8 @@ struct dsvk_gdgpu {
     VkPipelineLayout layout;
     VkPipeline pipeline;
     dsvk_gdgpu_variant variant;
-    bool workgroup_fence;
+    bool statistics;
+    uint32_t tpg;
     uint32_t shader_hash;
     uint32_t max_groups_x;
     VkDeviceSize max_range;
@@ -87,7 +93,15 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
         return DSVK_E_NO_MEMORY;
     g->device = info->device;
     g->variant = variant;
-    g->workgroup_fence = info->workgroup_fence;
+    /* Several tiles per workgroup need 32-wide subgroups (each is a tile). */
+    g->tpg = 1;
+    if (variant == DSVK_GDGPU_VARIANT_SUBGROUP && info->subgroup.subgroupSize == 32) {
+        g->tpg = info->tiles_per_group ? info->tiles_per_group : DSVK_GDGPU_DEFAULT_TPG;
+        if (g->tpg != 1 && g->tpg != 2 && g->tpg != 4) {
+            DSVK_WARN("gpu: %u tiles per workgroup is not built; using 1", g->tpg);
+            g->tpg = 1;
+        }
+    }
     g->max_groups_x = info->limits.maxComputeWorkGroupCount[0];
     g->max_range = info->limits.maxStorageBufferRange;
     g->offset_align = info->limits.minStorageBufferOffsetAlignment;
@@ -105,7 +119,13 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
 
     const uint32_t *code = dsvk_spv_gdeflate_shared;
     size_t code_size = sizeof(dsvk_spv_gdeflate_shared);
-    if (variant == DSVK_GDGPU_VARIANT_SUBGROUP) {
+    if (variant == DSVK_GDGPU_VARIANT_SUBGROUP && g->tpg == 4) {
+        code = dsvk_spv_gdeflate_subgroup_tpg4;
+        code_size = sizeof(dsvk_spv_gdeflate_subgroup_tpg4);
+    } else if (variant == DSVK_GDGPU_VARIANT_SUBGROUP && g->tpg == 2) {
+        code = dsvk_spv_gdeflate_subgroup_tpg2;
+        code_size = sizeof(dsvk_spv_gdeflate_subgroup_tpg2);
+    } else if (variant == DSVK_GDGPU_VARIANT_SUBGROUP) {
         code = dsvk_spv_gdeflate_subgroup;
         code_size = sizeof(dsvk_spv_gdeflate_subgroup);
     }
@@ -113,7 +133,7 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
         code = info->spirv_override;
         code_size = info->spirv_override_size & ~(size_t)3;
     }
-    g->shader_hash = fnv1a(code, code_size / 4) ^ (info->workgroup_fence ? 0x5bd1e995u : 0);
+    g->shader_hash = fnv1a(code, code_size / 4);
 
     VkDescriptorSetLayoutBinding bindings[4];
     for (uint32_t i = 0; i < 4; i++)
@@ -144,14 +164,8 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
     };
     if (vr == VK_SUCCESS)
         vr = g->vk.CreateShaderModule(g->device, &smci, NULL, &module);
-    VkBool32 wg_fence = info->workgroup_fence ? VK_TRUE : VK_FALSE;
-    VkSpecializationMapEntry sme = {.constantID = 0, .offset = 0, .size = sizeof(VkBool32)};
-    VkSpecializationInfo spec = {
-        .mapEntryCount = 1,
-        .pMapEntries = &sme,
-        .dataSize = sizeof(wg_fence),
-        .pData = &wg_fence,
-    };
+    g->statistics = info->capture_statistics && g->vk.GetPipelineExecutablePropertiesKHR &&
+                    g->vk.GetPipelineExecutableStatisticsKHR;
     VkComputePipelineCreateInfo cpci = {
         .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
         .stage =
@@ -160,9 +174,9 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
                 .stage = VK_SHADER_STAGE_COMPUTE_BIT,
                 .module = module,
                 .pName = "main",
-                .pSpecializationInfo = &spec,
             },
         .layout = g->layout,
+        .flags = g->statistics ? VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR : 0,
     };
     if (vr == VK_SUCCESS)
         vr = g->vk.CreateComputePipelines(g->device, info->pipeline_cache, 1, &cpci, NULL,
@@ -236,16 +250,34 @@ static void grid(uint32_t n, uint32_t max_x, uint32_t *x, uint32_t *y)
     *x = (n + *y - 1) / *y;
 }
 
-void dsvk_gdgpu_jobs_write(void *dst, const dsvk_gdgpu_tile *tiles, uint32_t n,
-                           uint32_t max_groups_x)
+static void jobs_write(void *dst, const dsvk_gdgpu_tile *tiles, uint32_t n, uint32_t tpg,
+                       uint32_t max_groups_x)
 {
     dsvk_gdgpu_jobs_header h = {.groups_z = 1, .tile_count = n};
-    grid(n, max_groups_x, &h.groups_x, &h.groups_y);
+    grid((n + tpg - 1) / tpg, max_groups_x, &h.groups_x, &h.groups_y);
     if (n == 0)
         h.groups_z = 0;
     memcpy(dst, &h, sizeof(h));
     memcpy((uint8_t *)dst + sizeof(h), tiles, (size_t)n * sizeof(*tiles));
 }
+
+void dsvk_gdgpu_jobs_write(void *dst, const dsvk_gdgpu_tile *tiles, uint32_t n,
+                           uint32_t max_groups_x)
+{
+    jobs_write(dst, tiles, n, 1, max_groups_x);
+}
+
+void dsvk_gdgpu_jobs_write_for(const dsvk_gdgpu *g, void *dst, const dsvk_gdgpu_tile *tiles,
+                               uint32_t n)
+{
+    jobs_write(dst, tiles, n, g->tpg, g->max_groups_x);
+}
+
+uint32_t dsvk_gdgpu_tiles_per_group(const dsvk_gdgpu *g)
+{
+    return g->tpg;
+}
+
 
 dsvk_result dsvk_gdgpu_tiles_from_stream(const void *stream, size_t stream_size,
                                          uint64_t src_offset, uint64_t dst_offset, uint32_t slot,
@@ -410,11 +442,63 @@ void dsvk_gdgpu_record_direct(const dsvk_gdgpu *g, VkCommandBuffer cmd,
                               const dsvk_gdgpu_binding *b, uint32_t tiles)
 {
     uint32_t x, y;
-    grid(tiles, g->max_groups_x, &x, &y);
+    grid((tiles + g->tpg - 1) / g->tpg, g->max_groups_x, &x, &y);
     if (x == 0 || y == 0)
         return;
     bind_all(g, cmd, b);
     g->vk.CmdDispatch(cmd, x, y, 1);
+}
+
+const char *dsvk_gdgpu_statistics(const dsvk_gdgpu *g, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return buf;
+    buf[0] = 0;
+    if (!g->statistics)
+        return buf;
+    VkPipelineInfoKHR pi = {.sType = VK_STRUCTURE_TYPE_PIPELINE_INFO_KHR, .pipeline = g->pipeline};
+    uint32_t ne = 0;
+    if (g->vk.GetPipelineExecutablePropertiesKHR(g->device, &pi, &ne, NULL) != VK_SUCCESS || !ne)
+        return buf;
+    VkPipelineExecutableInfoKHR ei = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR,
+        .pipeline = g->pipeline,
+        .executableIndex = 0,
+    };
+    VkPipelineExecutableStatisticKHR st[32];
+    uint32_t ns = 32;
+    for (uint32_t i = 0; i < ns; i++)
+        st[i] = (VkPipelineExecutableStatisticKHR){
+            .sType = VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR};
+    VkResult vr = g->vk.GetPipelineExecutableStatisticsKHR(g->device, &ei, &ns, st);
+    if (vr != VK_SUCCESS && vr != VK_INCOMPLETE)
+        return buf;
+    size_t used = 0;
+    for (uint32_t i = 0; i < ns && used < cap; i++) {
+        int w = 0;
+        switch (st[i].format) {
+        case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_BOOL32_KHR:
+            w = snprintf(buf + used, cap - used, "%s%s=%s", used ? ", " : "", st[i].name,
+                         st[i].value.b32 ? "true" : "false");
+            break;
+        case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_INT64_KHR:
+            w = snprintf(buf + used, cap - used, "%s%s=%lld", used ? ", " : "", st[i].name,
+                         (long long)st[i].value.i64);
+            break;
+        case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_UINT64_KHR:
+            w = snprintf(buf + used, cap - used, "%s%s=%llu", used ? ", " : "", st[i].name,
+                         (unsigned long long)st[i].value.u64);
+            break;
+        default:
+            w = snprintf(buf + used, cap - used, "%s%s=%g", used ? ", " : "", st[i].name,
+                         st[i].value.f64);
+            break;
+        }
+        if (w < 0 || (size_t)w >= cap - used)
+            break;
+        used += (size_t)w;
+    }
+    return buf;
 }
 
 /* ---- VK_NV_memory_decompression --------------------------------------------------------- */

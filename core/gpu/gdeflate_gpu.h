@@ -73,11 +73,15 @@ typedef struct dsvk_gdgpu_device_info {
     VkPhysicalDeviceSubgroupProperties subgroup;  /* as queried; pNext ignored */
     VkPhysicalDeviceLimits limits;                /* from VkPhysicalDeviceProperties */
     VkPipelineCache pipeline_cache;               /* optional */
-    /* Tuning: publish each step's output with a workgroup-scope fence instead of a
-     * device-scope one (both are correct; which is faster depends on the driver). */
-    bool workgroup_fence;
+    /* Tuning: tiles per workgroup (1, 2 or 4), one per 32-wide subgroup: subgroup variant on
+     * devices whose subgroupSize is 32 only, else 1. 0: the default for the device. */
+    uint32_t tiles_per_group;
+    /* Keep the driver's pipeline statistics (needs VK_KHR_pipeline_executable_properties and
+     * its feature enabled): dsvk_gdgpu_statistics. */
+    bool capture_statistics;
     /* Developer knob (tests, dsvk-bench): SPIR-V to use instead of the embedded variant, with
-     * the same interface; the variant still says what the device must support. */
+     * the same interface; the variant still says what the device must support, and
+     * tiles_per_group must match the build's DSVK_TPG. */
     const uint32_t *spirv_override;
     size_t spirv_override_size; /* bytes */
     /* Features enabled on the device (not merely supported). */
@@ -132,9 +136,19 @@ uint32_t dsvk_gdgpu_shader_hash(const dsvk_gdgpu *g);
 /* Bytes of a jobs buffer for n tiles. */
 size_t dsvk_gdgpu_jobs_size(uint32_t n);
 /* Writes header and descriptors for n tiles to dst (a mapped jobs buffer, or a staging copy).
- * max_groups_x is the device's maxComputeWorkGroupCount[0]: more tiles take a 2D grid. */
+ * max_groups_x is the device's maxComputeWorkGroupCount[0]: more tiles take a 2D grid. The
+ * header's workgroup counts assume one tile per workgroup: still correct for a decoder with
+ * several (the surplus workgroups find no tile), but dsvk_gdgpu_jobs_write_for sizes them. */
 void dsvk_gdgpu_jobs_write(void *dst, const dsvk_gdgpu_tile *tiles, uint32_t n,
                            uint32_t max_groups_x);
+/* The same with the workgroup counts g's indirect dispatch needs. */
+void dsvk_gdgpu_jobs_write_for(const dsvk_gdgpu *g, void *dst, const dsvk_gdgpu_tile *tiles,
+                               uint32_t n);
+/* Tiles each workgroup decodes. */
+uint32_t dsvk_gdgpu_tiles_per_group(const dsvk_gdgpu *g);
+/* The driver's statistics of the pipeline ("Register Count=64, ..."), when captured; else
+ * an empty string. */
+const char *dsvk_gdgpu_statistics(const dsvk_gdgpu *g, char *buf, size_t cap);
 
 /*
  * Appends the descriptors of one GDeflate tile stream (header + tile table + tiles, as in a

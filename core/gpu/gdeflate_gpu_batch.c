@@ -327,8 +327,8 @@ static dsvk_result make_bindings(dsvk_gdgpu_batch *b, uint64_t align)
             rel[t].dst_offset = (uint32_t)(b->abs_dst[t] - sg->out_lo);
             rel[t].status_slot = (uint32_t)(t - sg->status_lo / 4);
         }
-        dsvk_gdgpu_jobs_write((uint8_t *)b->jobs.map + sg->jobs_offset, rel + sg->first_tile,
-                              sg->tiles, b->env.limits->maxComputeWorkGroupCount[0]);
+        dsvk_gdgpu_jobs_write_for(b->g, (uint8_t *)b->jobs.map + sg->jobs_offset,
+                              rel + sg->first_tile, sg->tiles);
         dsvk_gdgpu_range jr = {b->jobs.buffer, sg->jobs_offset, dsvk_gdgpu_jobs_size(sg->tiles)};
         dsvk_gdgpu_range ir = {b->input.buffer, sg->in_lo, align_up(sg->in_hi, 4) - sg->in_lo};
         dsvk_gdgpu_range orr = {b->output.buffer, sg->out_lo, sg->out_hi - sg->out_lo};

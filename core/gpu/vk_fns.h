@@ -64,7 +64,11 @@
       "vkGetBufferDeviceAddressKHR")                                                              \
     X(CmdDecompressMemoryNV, PFN_vkCmdDecompressMemoryNV, "vkCmdDecompressMemoryNV", NULL)        \
     X(CmdDecompressMemoryIndirectCountNV, PFN_vkCmdDecompressMemoryIndirectCountNV,               \
-      "vkCmdDecompressMemoryIndirectCountNV", NULL)
+      "vkCmdDecompressMemoryIndirectCountNV", NULL)                                                \
+    X(GetPipelineExecutablePropertiesKHR, PFN_vkGetPipelineExecutablePropertiesKHR,               \
+      "vkGetPipelineExecutablePropertiesKHR", NULL)                                                \
+    X(GetPipelineExecutableStatisticsKHR, PFN_vkGetPipelineExecutableStatisticsKHR,               \
+      "vkGetPipelineExecutableStatisticsKHR", NULL)
 
 typedef struct dsvk_vkfns {
 #define DSVK_VKFNS_FIELD(name) PFN_vk##name name;

@@ -182,6 +182,8 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
         return fail(s, why, "missing Vulkan 1.1 instance commands");
 
     bool has_nv = has_device_extension(gipa, inst, pd, VK_NV_MEMORY_DECOMPRESSION_EXTENSION_NAME);
+    bool has_pexec = has_device_extension(gipa, inst, pd,
+                                          VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
     VkPhysicalDeviceMemoryDecompressionPropertiesNV nvp = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_PROPERTIES_NV,
     };
@@ -201,43 +203,57 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
     memcpy(s->device_uuid, idp.deviceUUID, VK_UUID_SIZE);
     get_mem(pd, &s->memory);
 
+    /* Query chains hold only structures of what the device supports. */
+    VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR pef = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR,
+    };
     VkPhysicalDeviceMemoryDecompressionFeaturesNV nvf = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_FEATURES_NV,
     };
     VkPhysicalDeviceVulkan13Features f13 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-        .pNext = has_nv ? &nvf : NULL,
     };
     bool v13 = s->props.apiVersion >= VK_API_VERSION_1_3;
     VkPhysicalDeviceVulkan12Features f12 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-        .pNext = v13 ? (void *)&f13 : (has_nv ? (void *)&nvf : NULL),
     };
     VkPhysicalDeviceFeatures2 f2 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
         .pNext = &f12,
     };
+    VkBaseOutStructure *tail = (VkBaseOutStructure *)&f12;
+#define DSVK_CHAIN(cond, st)                                                                       \
+    if (cond) {                                                                                    \
+        tail->pNext = (VkBaseOutStructure *)(st);                                                  \
+        tail = (VkBaseOutStructure *)(st);                                                         \
+    }
+    DSVK_CHAIN(v13, &f13)
+    DSVK_CHAIN(has_nv, &nvf)
+    DSVK_CHAIN(has_pexec, &pef)
     get_feats2(pd, &f2);
 
     /* Enable only what the decoder and its tools use. */
-    VkPhysicalDeviceMemoryDecompressionFeaturesNV en_nv = {
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_FEATURES_NV,
-        .memoryDecompression = VK_TRUE,
-    };
+    s->pipeline_statistics = has_pexec && pef.pipelineExecutableInfo;
     s->memory_decompression_nv = has_nv && nvf.memoryDecompression && f12.bufferDeviceAddress &&
                                  (nvp.decompressionMethods &
                                   VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_NV);
     s->nv_decompression_methods = has_nv ? nvp.decompressionMethods : 0;
     s->nv_max_indirect_count = has_nv ? nvp.maxDecompressionIndirectCount : 0;
+    VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR en_pe = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR,
+        .pipelineExecutableInfo = VK_TRUE,
+    };
+    VkPhysicalDeviceMemoryDecompressionFeaturesNV en_nv = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_FEATURES_NV,
+        .memoryDecompression = VK_TRUE,
+    };
     VkPhysicalDeviceVulkan13Features en13 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-        .pNext = s->memory_decompression_nv ? &en_nv : NULL,
         .subgroupSizeControl = f13.subgroupSizeControl,
         .computeFullSubgroups = f13.computeFullSubgroups,
     };
     VkPhysicalDeviceVulkan12Features en12 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-        .pNext = v13 ? (void *)&en13 : (s->memory_decompression_nv ? (void *)&en_nv : NULL),
         .storageBuffer8BitAccess = f12.storageBuffer8BitAccess,
         .bufferDeviceAddress = f12.bufferDeviceAddress,
         .timelineSemaphore = f12.timelineSemaphore,
@@ -249,6 +265,11 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
         .pNext = &en12,
         .features.shaderInt64 = f2.features.shaderInt64,
     };
+    tail = (VkBaseOutStructure *)&en12;
+    DSVK_CHAIN(v13, &en13)
+    DSVK_CHAIN(s->memory_decompression_nv, &en_nv)
+    DSVK_CHAIN(s->pipeline_statistics, &en_pe)
+#undef DSVK_CHAIN
     s->storage_buffer_8bit = f12.storageBuffer8BitAccess;
     s->vulkan_memory_model = f12.vulkanMemoryModel;
     s->vulkan_memory_model_device_scope = f12.vulkanMemoryModelDeviceScope;
@@ -280,13 +301,18 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
         .queueCount = 1,
         .pQueuePriorities = &prio,
     };
-    const char *dev_ext[] = {VK_NV_MEMORY_DECOMPRESSION_EXTENSION_NAME};
+    const char *dev_ext[2];
+    uint32_t next = 0;
+    if (s->memory_decompression_nv)
+        dev_ext[next++] = VK_NV_MEMORY_DECOMPRESSION_EXTENSION_NAME;
+    if (s->pipeline_statistics)
+        dev_ext[next++] = VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME;
     VkDeviceCreateInfo dci = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
         .pNext = &en2,
         .queueCreateInfoCount = 1,
         .pQueueCreateInfos = &qci,
-        .enabledExtensionCount = s->memory_decompression_nv ? 1 : 0,
+        .enabledExtensionCount = next,
         .ppEnabledExtensionNames = dev_ext,
     };
     if (create_device(pd, &dci, NULL, &s->device) != VK_SUCCESS)

@@ -47,6 +47,7 @@ typedef struct dsvk_vkstandalone {
     bool buffer_device_address;
     bool compute_full_subgroups;
     bool memory_decompression_nv;
+    bool pipeline_statistics; /* VK_KHR_pipeline_executable_properties enabled */
     uint64_t nv_decompression_methods;
     uint64_t nv_max_indirect_count;
 

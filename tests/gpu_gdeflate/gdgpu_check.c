@@ -5,7 +5,7 @@
  *
  *   dsvk-gdgpu-check [--variant all|subgroup|shared|none] [--native|--require-native]
  *                    [--levels 1,9,12] [--no-validation] [--shift N] [--spirv FILE]
- *                    [--fence device|workgroup] FILES...
+ *                    [--tpg N] FILES...
  *
  * FILE.gdeflate is decoded as it is (its original is FILE's NAME.raw when NAME.lL.gdeflate);
  * any other file is compressed with dsvk's CPU encoder at each level first. All streams of a
@@ -70,8 +70,8 @@ int main(int argc, char **argv)
             native = require_native = true;
         else if (!strcmp(a, "--no-validation"))
             validation = false;
-        else if (!strcmp(a, "--fence") && first + 1 < argc)
-            gh_workgroup_fence = !strcmp(argv[++first], "workgroup");
+        else if (!strcmp(a, "--tpg") && first + 1 < argc)
+            gh_tiles_per_group = (uint32_t)atoi(argv[++first]);
         else if (!strcmp(a, "--spirv") && first + 1 < argc)
             spirv = argv[++first];
         else if (!strcmp(a, "--shift") && first + 1 < argc)
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr, "usage: %s [--variant all|subgroup|shared|none] [--native] "
                             "[--require-native] [--levels L,L] [--no-validation] [--shift N] "
-                            "[--spirv FILE] [--fence device|workgroup] FILES...\n",
+                            "[--spirv FILE] [--tpg N] FILES...\n",
                     argv[0]);
             return 2;
         }
@@ -157,11 +157,18 @@ int main(int argc, char **argv)
            s->subgroup.supportedOperations, s->props.limits.maxStorageBufferRange,
            s->props.limits.maxComputeWorkGroupCount[0]);
     printf("VK_NV_memory_decompression: %s (methods 0x%llx, maxDecompressionIndirectCount "
-           "%llu); step fence: %s scope\n",
+           "%llu)\n",
            s->memory_decompression_nv ? "enabled" : "no",
            (unsigned long long)s->nv_decompression_methods,
-           (unsigned long long)s->nv_max_indirect_count, gh_workgroup_fence ? "workgroup" : "device");
+           (unsigned long long)s->nv_max_indirect_count);
     printf("setup (instance, device, pipelines): %.2f s\n", now() - t0);
+    for (int v = 0; v < GH_VARIANTS; v++) {
+        char st[1024];
+        if (ctx.dec[v])
+            printf("%s: %u tile(s) per workgroup; driver statistics: %s\n", gh_variant_name(v),
+                   dsvk_gdgpu_tiles_per_group(ctx.dec[v]),
+                   dsvk_gdgpu_statistics(ctx.dec[v], st, sizeof(st))[0] ? st : "none");
+    }
 
     int failures = 0;
     uint64_t out_total = 0;

@@ -14,7 +14,7 @@
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL vkGetInstanceProcAddr(VkInstance instance,
                                                                const char *pName);
 
-bool gh_workgroup_fence;
+uint32_t gh_tiles_per_group;
 
 dsvk_gdgpu_variant gh_variant(int v)
 {
@@ -66,7 +66,8 @@ bool gh_init_spirv(gh_ctx *c, bool validation, const char *spirv, const char **w
         .vulkan_memory_model_device_scope = s->vulkan_memory_model_device_scope,
         .memory_decompression_nv = s->memory_decompression_nv,
         .nv_max_indirect_count = s->nv_max_indirect_count,
-        .workgroup_fence = gh_workgroup_fence,
+        .tiles_per_group = gh_tiles_per_group,
+        .capture_statistics = s->pipeline_statistics,
         .spirv_override = (const uint32_t *)code,
         .spirv_override_size = spirv_size,
     };

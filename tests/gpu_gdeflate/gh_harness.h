@@ -25,8 +25,8 @@ typedef struct gh_ctx {
     dsvk_gdgpu_env env;
 } gh_ctx;
 
-/* Decoders made by gh_init use a workgroup-scope step fence when this is set first. */
-extern bool gh_workgroup_fence;
+/* Tiles per workgroup of the subgroup decoder made by gh_init (0: its default). */
+extern uint32_t gh_tiles_per_group;
 
 /* Brings up the device (validation on unless validation is false); false with *why set.
  * With spirv (a file), every variant runs that SPIR-V instead of the embedded code. */

@@ -41,6 +41,7 @@ typedef struct result {
     bool verified;
     bool ran;
     char note[128];
+    char stats[512]; /* the driver's pipeline statistics, when available */
 } result;
 
 static uint8_t *read_all(const char *path, size_t *size)
@@ -239,7 +240,7 @@ static void e2e_run(dsvk_vkstandalone *vk, dsvk_gdgpu *g, const input_file *file
     er->read_s = bench_now() - t0;
     if (r != DSVK_OK)
         goto out;
-    dsvk_gdgpu_jobs_write(jobs.map, tiles, nt, vk->props.limits.maxComputeWorkGroupCount[0]);
+    dsvk_gdgpu_jobs_write_for(g, jobs.map, tiles, nt);
     memset(status.map, 0, (size_t)nt * 4);
     dsvk_gdgpu_range jr = {jobs.buffer, 0, dsvk_gdgpu_jobs_size(nt)};
     dsvk_gdgpu_range ir = {input.buffer, 0, input.size};
@@ -308,7 +309,7 @@ static void usage(void)
     printf("usage: dsvk-bench gdeflate-gpu [--json] [--iterations N] [--batch-mib M] "
            "[--level L]\n"
            "                              [--variant all|auto|subgroup|shared] "
-           "[--fence both|device|workgroup] [--spirv FILE]... "
+           "[--tpg N,N] [--spirv FILE]... "
            "[--no-cpu] [--e2e] FILES...\n"
            "FILES: .gdeflate streams (NAME.lL.gdeflate is verified against NAME.raw when it "
            "exists),\nor raw files, compressed first with dsvk's CPU encoder at --level "
@@ -324,7 +325,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
     const char *variant = "all";
     const char *spirv[6];
     int nspirv = 0;
-    bool fence_dev = true, fence_wg = true;
+    uint32_t tpgs[8] = {0};
+    int ntpg = 1;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
@@ -338,13 +340,15 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
             level = atoi(argv[++i]);
         else if (!strcmp(a, "--variant") && i + 1 < argc)
             variant = argv[++i];
-        else if (!strcmp(a, "--spirv") && i + 1 < argc && nspirv < 6)
+        else if (!strcmp(a, "--tpg") && i + 1 < argc) {
+            ntpg = 0;
+            for (char *t = strtok(argv[++i], ","); t && ntpg < 8; t = strtok(NULL, ","))
+                tpgs[ntpg++] = (uint32_t)atoi(t);
+            if (ntpg == 0)
+                ntpg = 1;
+        } else if (!strcmp(a, "--spirv") && i + 1 < argc && nspirv < 6)
             spirv[nspirv++] = argv[++i];
-        else if (!strcmp(a, "--fence") && i + 1 < argc) {
-            const char *fv = argv[++i];
-            fence_dev = !strcmp(fv, "both") || !strcmp(fv, "device");
-            fence_wg = !strcmp(fv, "both") || !strcmp(fv, "workgroup");
-        } else if (!strcmp(a, "--no-cpu"))
+        else if (!strcmp(a, "--no-cpu"))
             do_cpu = false;
         else if (!strcmp(a, "--e2e"))
             do_e2e = true;
@@ -433,6 +437,7 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
         return 1;
     }
     dsvk_gdgpu_device_info di = {
+        .capture_statistics = vk.pipeline_statistics,
         .device = vk.device,
         .get_device_proc_addr = vk.get_device_proc_addr,
         .subgroup = vk.subgroup,
@@ -475,20 +480,36 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
     dsvk_gdgpu *g0 = NULL;
     /* Every requested variant with each requested step-fence scope. */
     int ndec = 0;
+    uint32_t tpg_max = 0;
+    for (int t = 0; t < ntpg; t++)
+        tpg_max = tpgs[t] > tpg_max ? tpgs[t] : tpg_max;
     for (int v = 0; v < nv; v++)
-        for (int wg = 0; wg < 2; wg++) {
-            if ((wg && !fence_wg) || (!wg && !fence_dev))
-                continue;
+        for (int t = 0; t < ntpg && ndec < MAX_DECODERS; t++) {
+            if (t > 0 && variants[v] != DSVK_GDGPU_VARIANT_SUBGROUP &&
+                variants[v] != DSVK_GDGPU_VARIANT_AUTO)
+                continue; /* tiles per workgroup only matter for the subgroup variant */
             dsvk_gdgpu_device_info dv = di;
-            dv.workgroup_fence = wg;
+            dv.tiles_per_group = tpgs[t];
             if (dsvk_gdgpu_create(&dv, variants[v], &decs[ndec]) != DSVK_OK)
                 continue;
+            uint32_t tpg = dsvk_gdgpu_tiles_per_group(decs[ndec]);
+            bool dup = false; /* --tpg 0,1 on a device where both mean 1 */
+            for (int k = 0; k < ndec; k++)
+                dup |= dsvk_gdgpu_variant_of(decs[k]) == dsvk_gdgpu_variant_of(decs[ndec]) &&
+                       dsvk_gdgpu_tiles_per_group(decs[k]) == tpg;
+            if (dup) {
+                dsvk_gdgpu_destroy(decs[ndec]);
+                decs[ndec] = NULL;
+                continue;
+            }
+            char tp[16] = "";
+            if (tpg > 1)
+                snprintf(tp, sizeof(tp), "-tpg%u", tpg);
             snprintf(dec_names[ndec], sizeof(dec_names[ndec]), "%s%s",
-                     dsvk_gdgpu_variant_name(dsvk_gdgpu_variant_of(decs[ndec])),
-                     wg ? "-wgfence" : "");
+                     dsvk_gdgpu_variant_name(dsvk_gdgpu_variant_of(decs[ndec])), tp);
             ndec++;
         }
-    /* Experimental shader builds (--spirv), with the first fence scope asked for. */
+    /* Experimental shader builds (--spirv), with the largest --tpg (which the build must have). */
     uint8_t *spirv_code[6] = {NULL};
     for (int k = 0; k < nspirv && ndec < MAX_DECODERS; k++) {
         size_t size = 0;
@@ -496,7 +517,7 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
         dsvk_gdgpu_device_info dk = di;
         dk.spirv_override = (const uint32_t *)spirv_code[k];
         dk.spirv_override_size = size;
-        dk.workgroup_fence = !fence_dev;
+        dk.tiles_per_group = tpg_max;
         if (!spirv_code[k] ||
             dsvk_gdgpu_create(&dk, DSVK_GDGPU_VARIANT_AUTO, &decs[ndec]) != DSVK_OK) {
             fprintf(stderr, "gdeflate-gpu: cannot use %s\n", spirv[k]);
@@ -571,6 +592,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
             snprintf(x->name, sizeof(x->name), "dsvk-shader-%s", dec_names[v]);
         }
         nres++;
+        if (!native)
+            dsvk_gdgpu_statistics(g, x->stats, sizeof(x->stats));
         /* A batch's descriptors are bound to the decoder it was built with: rebuild the
          * bindings for another variant by building the batch again (upload included). */
         dsvk_gdgpu_batch *bb = batch;
@@ -653,6 +676,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
                    res[k].ran ? "true" : "false", res[k].verified ? "true" : "false",
                    res[k].gbps, res[k].seconds);
             bench_json_string(stdout, res[k].note);
+            printf(",\"stats\":");
+            bench_json_string(stdout, res[k].stats);
             printf("}");
         }
         printf("],\"shader_vs_native\":");
