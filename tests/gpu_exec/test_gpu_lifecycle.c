@@ -12,12 +12,15 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include <dsvk/gdeflate.h>
 
 #include "exec_harness.h"
 
@@ -263,6 +266,113 @@ static void out_of_device_memory_then_recovery(void **state)
     eh_fini(&h);
 }
 
+/* Several queues fed from several threads at once, uncompressed and GDeflate (CPU-decoded)
+ * requests mixed, one thread cancelling half of its own as it goes: every request that was
+ * not cancelled arrives intact. Exercises the executor's lists, ring and threads under
+ * contention (run it under TSan/ASan builds too). */
+enum { CQ_THREADS = 3, CQ_REQUESTS = 60, CQ_SIZE = 96u << 10 };
+
+typedef struct cq_thread {
+    eh *h;
+    dsvk_queue *q;
+    dsvk_file *raw, *packed;
+    const uint64_t *stream_offsets; /* GDeflate stream of chunk i in the packed file */
+    const eh_buffer *dst;
+    uint32_t index;
+    bool cancel_some;
+} cq_thread;
+
+static void *cq_main(void *arg)
+{
+    cq_thread *t = arg;
+    for (uint32_t i = 0; i < CQ_REQUESTS; i++) {
+        uint32_t chunk = t->index * CQ_REQUESTS + i;
+        dsvk_request r = buffer_request(t->raw, (uint64_t)chunk * CQ_SIZE, CQ_SIZE, t->dst,
+                                        (uint64_t)chunk * CQ_SIZE, 2 + (i % 2));
+        if (i % 3 == 0) { /* the same bytes, GDeflate-compressed */
+            r.source.u.file.file = t->packed;
+            r.source.u.file.offset = t->stream_offsets[chunk];
+            r.source.u.file.size =
+                (uint32_t)(t->stream_offsets[chunk + 1] - t->stream_offsets[chunk]);
+            r.compression = DSVK_COMPRESSION_GDEFLATE;
+            r.uncompressed_size = CQ_SIZE;
+        }
+        if (dsvk_queue_enqueue_request(t->q, &r) != DSVK_OK)
+            return "enqueue failed";
+        if (i % 8 == 7)
+            dsvk_queue_submit(t->q);
+        if (t->cancel_some && i % 16 == 15)
+            dsvk_queue_cancel(t->q, ~0ull, 3); /* the odd ones so far */
+    }
+    return NULL;
+}
+
+static void concurrent_queues_with_cancels(void **state)
+{
+    (void)state;
+    eh h;
+    eh_init(&h, &(eh_opts){.staging_mb = 2});
+    const uint32_t chunks = CQ_THREADS * CQ_REQUESTS;
+    const size_t n = (size_t)chunks * CQ_SIZE;
+    uint8_t *data = malloc(n);
+    for (size_t i = 0; i < n; i++) /* compressible, different per chunk */
+        data[i] = (uint8_t)((i / 3) ^ (i >> 12) ^ (i % 251 == 0 ? 0x5A : 0));
+    size_t bound = dsvk_gdeflate_compress_bound(CQ_SIZE);
+    uint8_t *packed = malloc(chunks * bound);
+    uint64_t *offsets = calloc(chunks + 1, sizeof(uint64_t));
+    uint64_t at = 0;
+    for (uint32_t c = 0; c < chunks; c++) {
+        size_t got = 0;
+        assert_int_equal(dsvk_gdeflate_compress(data + (size_t)c * CQ_SIZE, CQ_SIZE, packed + at,
+                                                bound, &got, 1, 1),
+                         DSVK_OK);
+        offsets[c] = at;
+        at += got;
+    }
+    offsets[chunks] = at;
+    dsvk_file *raw = eh_file(&h, data, n), *pf = eh_file(&h, packed, at);
+    eh_buffer dst;
+    eh_buffer_create(&h, n, 0xEE, &dst);
+
+    cq_thread t[CQ_THREADS];
+    pthread_t th[CQ_THREADS];
+    for (uint32_t i = 0; i < CQ_THREADS; i++) {
+        t[i] =
+            (cq_thread){&h, eh_queue(&h, DSVK_SOURCE_FILE, 128), raw, pf, offsets, &dst, i, i == 0};
+        assert_int_equal(pthread_create(&th[i], NULL, cq_main, &t[i]), 0);
+    }
+    for (uint32_t i = 0; i < CQ_THREADS; i++) {
+        void *err = NULL;
+        pthread_join(th[i], &err);
+        if (err)
+            fail_msg("thread %u: %s", i, (const char *)err);
+    }
+    for (uint32_t i = 0; i < CQ_THREADS; i++) {
+        assert_int_equal(eh_wait(&h, t[i].q), DSVK_OK);
+        dsvk_queue_stats st;
+        dsvk_queue_get_stats(t[i].q, &st);
+        assert_int_equal(st.requests_failed, 0);
+        assert_int_equal(st.requests_completed + st.requests_cancelled, CQ_REQUESTS);
+        if (i)
+            assert_int_equal(st.requests_cancelled, 0);
+        for (uint32_t r = 0; r < CQ_REQUESTS; r++) {
+            size_t c = (size_t)i * CQ_REQUESTS + r;
+            if (i == 0 && r % 2 == 1 && r < CQ_REQUESTS - CQ_REQUESTS % 16)
+                continue; /* cancelled, or finished before the cancel: not promised */
+            if (memcmp(dst.map + c * CQ_SIZE, data + c * CQ_SIZE, CQ_SIZE))
+                fail_msg("queue %u request %u arrived wrongly", i, r);
+        }
+        dsvk_queue_close(t[i].q);
+    }
+    eh_file_close(raw);
+    eh_file_close(pf);
+    eh_buffer_destroy(&h, &dst);
+    free(offsets);
+    free(packed);
+    free(data);
+    eh_fini(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +380,7 @@ int main(void)
         cmocka_unit_test(unregister_with_work_in_flight),
         cmocka_unit_test(device_lost_fails_requests_and_later_ones),
         cmocka_unit_test(out_of_device_memory_then_recovery),
+        cmocka_unit_test(concurrent_queues_with_cancels),
     };
     const char *only = getenv("DSVK_TEST_FILTER"); /* e.g. "*shader*" while debugging */
     if (only && *only)
