@@ -97,6 +97,10 @@ typedef struct dsvk_gpu_decode_slot {
 #define DSVK_GPU_DECODE_SLOTS 4
 #define DSVK_GPU_SLOT_REQUESTS 256 /* shader requests per batch (status words) */
 #define DSVK_GPU_BATCH_MAX 512     /* requests per command buffer */
+/* Command buffers submitted and not completed at most. With one executing and one queued
+ * the GPU never idles, and requests that turn ready meanwhile gather into the next batch
+ * instead of one submission each (the H200 run showed ~1 batch per request otherwise). */
+#define DSVK_GPU_MAX_INFLIGHT 2
 
 struct dsvk_gpu_executor {
     dsvk_device *dev;
@@ -125,6 +129,7 @@ struct dsvk_gpu_executor {
     dsvk_gpu_req *wait_head, *wait_tail;   /* waiting for ring space, FIFO */
     dsvk_gpu_req *ready_head, *ready_tail; /* waiting to be recorded */
     dsvk_gpu_batch *inflight_head, *inflight_tail;
+    uint32_t inflight_count;
     dsvk_gpu_batch *free_batches;
     uint64_t next_value; /* last timeline value submitted */
     bool draining, lost, stop;

@@ -2,10 +2,11 @@
  * The executor's two threads.
  *
  * Submit thread: takes every ready request, records one command buffer (executor_batch.c)
- * and submits it with a signal of the next timeline value. The queue lock is held for the
- * vkQueueSubmit call only, and a submission never waits on a semaphore: the application's
- * vkDeviceWaitIdle holds the lock while the queue drains, and a wait on a value only a later
- * dsvk submission signals could never be satisfied then. Recording happens off the I/O
+ * and submits it with a signal of the next timeline value; with DSVK_GPU_MAX_INFLIGHT
+ * command buffers on the GPU it waits for one to complete, so that requests gather. The queue lock
+ * is held for the vkQueueSubmit call only, and a submission never waits on a semaphore: the
+ * application's vkDeviceWaitIdle holds the lock while the queue drains, and a wait on a value only
+ * a later dsvk submission signals could never be satisfied then. Recording happens off the I/O
  * threads, which only append to the ready list; requests that turn ready while a batch is
  * being recorded form the next batch.
  *
@@ -97,6 +98,7 @@ static void submit_batch(dsvk_gpu_executor *x, dsvk_gpu_batch *b)
         else
             x->inflight_head = b;
         x->inflight_tail = b;
+        x->inflight_count++;
         x->stat_batches++;
         x->stat_requests += b->count;
         pthread_cond_signal(&x->complete_wake);
@@ -162,7 +164,10 @@ static void *submit_main(void *arg)
     dsvk_gpu_executor *x = arg;
     pthread_mutex_lock(&x->lock);
     for (;;) {
-        while (!x->stop && !x->ready_head)
+        /* Ready work, and room on the GPU for it; a draining or lost executor records
+         * nothing, so it need not wait for room. */
+        while (!x->stop && (!x->ready_head || (x->inflight_count >= DSVK_GPU_MAX_INFLIGHT &&
+                                               !x->draining && !x->lost)))
             pthread_cond_wait(&x->submit_wake, &x->lock);
         if (x->stop && !x->ready_head)
             break;
@@ -253,9 +258,11 @@ static void *complete_main(void *arg)
                 x->inflight_tail = NULL;
             b->next = NULL;
             requests += b->count;
+            x->inflight_count--;
             *link = b;
             link = &b->next;
         }
+        pthread_cond_signal(&x->submit_wake); /* room for the next batch */
         pthread_mutex_unlock(&x->lock);
         dsvk_result r = DSVK_OK;
         if (vr != VK_SUCCESS) {
