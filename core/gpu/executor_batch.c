@@ -207,7 +207,7 @@ static VkBuffer source_buffer(const dsvk_gpu_executor *x, const dsvk_gpu_req *g,
     return x->staging_mem.buffer;
 }
 
-/* Tile descriptors of every GPU-decoded request of the batch (shader or native). */
+/* Tile descriptors of the batch's requests decoded on `path`, from their data_ready copies. */
 static dsvk_result collect_tiles(dsvk_gpu_batch *b, dsvk_gpu_path path, dsvk_gdgpu_tile *out,
                                  uint32_t cap, uint32_t *n)
 {
@@ -215,13 +215,13 @@ static dsvk_result collect_tiles(dsvk_gpu_batch *b, dsvk_gpu_path path, dsvk_gdg
     for (dsvk_gpu_req *g = b->reqs; g; g = g->next) {
         if (g->path != path)
             continue;
-        uint32_t m = 0;
-        dsvk_result r = dsvk_gdgpu_tiles_from_stream(dsvk_gpu_exec_staging_ptr(g), g->source_size,
-                                                     g->staging.offset, g->scratch.offset,
-                                                     g->status_slot, false, out + *n, cap - *n, &m);
-        if (r != DSVK_OK)
-            return r; /* validated at data_ready; only a bug lands here */
-        *n += m;
+        if (g->gd.num_tiles > cap - *n)
+            return DSVK_E_INVALID_ARGUMENT; /* admit() counted them; only a bug lands here */
+        for (uint32_t i = 0; i < g->gd.num_tiles; i++) {
+            out[*n + i] = g->tiles[i];
+            out[*n + i].status_slot = g->status_slot;
+        }
+        *n += g->gd.num_tiles;
     }
     return DSVK_OK;
 }
@@ -236,8 +236,7 @@ static dsvk_result record_shader(dsvk_gpu_executor *x, dsvk_gpu_batch *b, const 
     dsvk_result r = collect_tiles(b, DSVK_GPU_PATH_DECODE_SHADER, tiles, bd->shader_tiles, &n);
     if (r == DSVK_OK) {
         uint8_t *map = x->control_mem.map;
-        dsvk_gdgpu_jobs_write(map + slot->jobs_offset, tiles, n,
-                              x->dev->desc.properties.limits.maxComputeWorkGroupCount[0]);
+        dsvk_gdgpu_jobs_write_for(x->shader, map + slot->jobs_offset, tiles, n);
         memset(map + slot->status_offset, 0, 4u * bd->shader_reqs);
         dsvk_ring_memory_flush(x->dev, &x->control_mem, slot->jobs_offset, dsvk_gdgpu_jobs_size(n));
         dsvk_ring_memory_flush(x->dev, &x->control_mem, slot->status_offset, 4u * bd->shader_reqs);

@@ -73,6 +73,7 @@ typedef struct dsvk_gpu_req {
     const uint8_t *cpu_src; /* DECODE_CPU: the stream in host memory */
     dsvk_gpu_tile_job *tile_jobs;
     atomic_uint tiles_left;
+    dsvk_gdgpu_tile *tiles;    /* SHADER/NATIVE: descriptors, offsets in the rings */
     uint32_t status_slot;      /* SHADER: its word in the batch's status area */
     struct dsvk_gpu_req *next; /* wait list, ready list or batch */
 } dsvk_gpu_req;

@@ -292,21 +292,53 @@ static bool parse_stream(dsvk_gpu_req *g, const void *src, uint64_t size)
 
 /* VK_NV_memory_decompression takes 4-byte aligned addresses; the reference encoder's tiles
  * are (multiples of 4 after an 8 + 4n byte header), others need not be. */
-static bool tiles_aligned(dsvk_gpu_req *g, const void *src)
+static bool tiles_aligned(dsvk_gpu_req *g)
 {
     for (uint32_t i = 0; i < g->gd.num_tiles; i++) {
-        uint64_t off;
-        uint32_t size;
-        dsvk_gdeflate_tile_range(src, &g->gd, i, &off, &size);
-        if ((g->staging.offset + off) % 4) {
+        if (g->tiles[i].src_offset % 4) {
             DSVK_WARN("request '%s' (%s, offset %llu): GDeflate tile %u starts at stream offset "
                       "%llu, not a multiple of 4, which VK_NV_memory_decompression needs; "
                       "DSVK_DECODER=cpu decodes such streams",
-                      g->e->name, file_name(g->e), file_offset(g->e), i, (unsigned long long)off);
+                      g->e->name, file_name(g->e), file_offset(g->e), i,
+                      (unsigned long long)(g->tiles[i].src_offset - g->staging.offset));
             return false;
         }
     }
     return true;
+}
+
+/*
+ * A stream decoded on the GPU: its header and tile table are copied out of the ring once (one
+ * burst: ring memory may be uncached, or across the bus with ReBAR), checked, and turned into
+ * the tile descriptors the batch records, so recording never reads the ring.
+ */
+static bool load_tiles(dsvk_gpu_req *g, const uint8_t *ring, uint64_t size)
+{
+    uint8_t head[8] = {0};
+    memcpy(head, ring, size < 8 ? size : 8);
+    uint64_t table = 8 + 4ull * (head[2] | (uint32_t)head[3] << 8); /* GDEFLATE.md header */
+    if (table > size)
+        table = size;
+    uint8_t *copy = malloc(table ? table : 1);
+    if (!copy) {
+        dsvk_exec_fail(g->e, DSVK_E_NO_MEMORY, 0);
+        return false;
+    }
+    memcpy(copy, ring, table);
+    /* The parser reads the header and the table only, checking them against the whole
+     * stream's size. */
+    bool ok = parse_stream(g, copy, size);
+    if (ok) {
+        g->tiles = malloc(g->gd.num_tiles * sizeof(*g->tiles));
+        uint32_t n = 0;
+        ok = g->tiles &&
+             dsvk_gdgpu_tiles_from_stream(copy, size, g->staging.offset, g->scratch.offset, 0,
+                                          false, g->tiles, g->gd.num_tiles, &n) == DSVK_OK;
+        if (!ok)
+            dsvk_exec_fail(g->e, g->tiles ? DSVK_E_DECOMPRESSION : DSVK_E_NO_MEMORY, 0);
+    }
+    free(copy);
+    return ok;
 }
 
 void dsvk_gpu_exec_data_ready(dsvk_exec *e, const void *src, uint64_t size)
@@ -315,13 +347,13 @@ void dsvk_gpu_exec_data_ready(dsvk_exec *e, const void *src, uint64_t size)
     switch (g->path) {
     case DSVK_GPU_PATH_COPY: dsvk_gpu_exec_make_ready(g); return;
     case DSVK_GPU_PATH_DECODE_SHADER:
-        if (parse_stream(g, src, size))
+        if (load_tiles(g, src, size))
             dsvk_gpu_exec_make_ready(g);
         return;
     case DSVK_GPU_PATH_DECODE_NATIVE:
-        if (!parse_stream(g, src, size))
+        if (!load_tiles(g, src, size))
             return;
-        if (!tiles_aligned(g, src)) {
+        if (!tiles_aligned(g)) {
             dsvk_exec_fail(e, DSVK_E_UNSUPPORTED, 0);
             return;
         }
@@ -449,6 +481,7 @@ void dsvk_gpu_exec_finished(dsvk_exec *e)
     pthread_mutex_unlock(&x->lock);
     atomic_store(&e->gpu, NULL);
     free(g->tile_jobs);
+    free(g->tiles);
     free(g);
     if (freed && waiters)
         run_grants(x);
