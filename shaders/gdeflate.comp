@@ -131,6 +131,17 @@ const uint SORT_PRE = 0u;
 const uint T_LIT = 0u, T_DIST = 1u, T_PRE = 2u;
 
 const uint RING = 128u; /* input words staged ahead of the refills */
+
+/* Output window: every output byte also goes to a shared-memory ring of the tile's latest
+ * 2^DSVK_WIN_BITS bytes, and copies read their sources there when close enough, instead of
+ * through the device-coherent output buffer (an L2 round trip per step). 0: no window. */
+#ifndef DSVK_WIN_BITS
+#define DSVK_WIN_BITS 12
+#endif
+#if DSVK_WIN_BITS > 0
+const uint WIN_BYTES = 1u << DSVK_WIN_BITS;
+const uint WIN_WORDS = WIN_BYTES / 4u;
+#endif
 const uint MAX_STEPS = 1u << 18;
 
 const uint MODE_SHARED = 0u, MODE_HYBRID = 1u, MODE_SINGLE = 2u;
@@ -149,6 +160,9 @@ shared uint sh_cdst_[TILES_PER_GROUP][32];  /* this step's copies, in lane order
 shared uint sh_cdist_[TILES_PER_GROUP][32]; /* distance, */
 shared uint sh_cbeg_[TILES_PER_GROUP][32];  /* and first byte in the step's concatenated copy bytes */
 shared uint sh_x_[TILES_PER_GROUP][32];
+#if DSVK_WIN_BITS > 0
+shared uint sh_win_[TILES_PER_GROUP][WIN_WORDS];
+#endif
 #else
 shared uint sh_tab[(1u << LIT_BITS) + (1u << DIST_BITS)];
 shared uint sh_sorted[320];
@@ -162,6 +176,9 @@ shared uint sh_cdst[32];  /* this step's copies, in lane order: destination, */
 shared uint sh_cdist[32]; /* distance, */
 shared uint sh_cbeg[32];  /* and first byte in the step's concatenated copy bytes */
 shared uint sh_x[32];
+#if DSVK_WIN_BITS > 0
+shared uint sh_win[WIN_WORDS]; /* the tile's latest WIN_BYTES of output, 4 bytes a word */
+#endif
 #endif
 shared uint sh_flag;
 
@@ -181,6 +198,7 @@ uint g_ts;
 #define sh_cdist sh_cdist_[g_ts]
 #define sh_cbeg sh_cbeg_[g_ts]
 #define sh_x sh_x_[g_ts]
+#define sh_win sh_win_[g_ts]
 #endif
 
 /* Execution and shared-memory barrier among the invocations of one tile. A macro, not a
@@ -442,6 +460,37 @@ void step_end()
     output_barrier();
 }
 
+/* ---- output ---------------------------------------------------------------------------- */
+
+/* Writes output byte p (tile-relative) to the destination, and to the window when a later
+ * step may read it there: every byte written in this step lies below hi, so p + WIN_BYTES >= hi
+ * also means no other byte of this step shares p's slot. Bytes of one word may be written by
+ * several invocations in one step: the window takes them with atomics on disjoint bits. */
+void out_put(uint p, uint v, uint hi)
+{
+    outp.bytes[t_dst_off + p] = uint8_t(v);
+#if DSVK_WIN_BITS > 0
+    if (p + WIN_BYTES < hi)
+        return;
+    uint w = (p >> 2u) & (WIN_WORDS - 1u);
+    uint sh = (p & 3u) * 8u;
+    atomicAnd(sh_win[w], ~(0xFFu << sh));
+    atomicOr(sh_win[w], (v & 0xFFu) << sh);
+#endif
+}
+
+/* Final output byte q, when everything written so far lies below hi: from the window when
+ * no later byte can have taken q's slot yet (and then out_put has put q there: its own hi was
+ * no larger). */
+uint out_get(uint q, uint hi)
+{
+#if DSVK_WIN_BITS > 0
+    if (q + WIN_BYTES >= hi)
+        return (sh_win[(q >> 2u) & (WIN_WORDS - 1u)] >> ((q & 3u) * 8u)) & 0xFFu;
+#endif
+    return uint(outp.bytes[t_dst_off + q]);
+}
+
 /* ---- lane bit buffers ------------------------------------------------------------------ */
 
 void bits_drop(uint n)
@@ -691,8 +740,9 @@ uint copy_byte(uint i, uint nc, uint total, uint first_dst, out uint src)
 }
 #endif
 
-/* The copies of this step's lanes in `copying`, all at once; see the header comment. */
-void run_copies(bool copying, uint dist)
+/* The copies of this step's lanes in `copying`, all at once; see the header comment. Every
+ * output byte written so far lies below hi. */
+void run_copies(bool copying, uint dist, uint hi)
 {
     uint cm = wg_ballot(copying);
     if (cm == 0u)
@@ -711,15 +761,15 @@ void run_copies(bool copying, uint dist)
 #if DSVK_COPY_UNROLL == 1
     /* copy_byte written out: llvmpipe compiles this loop far faster without the call */
     for (uint i = g_lane; i < total; i += 32u) {
-        uint lo = 0u, hi = nc;
-        while (hi - lo > 1u) {
-            uint mid = (lo + hi) >> 1u;
+        uint b_first = 0u, b_end = nc; /* (not "hi": that names the output bound here) */
+        while (b_end - b_first > 1u) {
+            uint mid = (b_first + b_end) >> 1u;
             if (sh_cbeg[mid] <= i)
-                lo = mid;
+                b_first = mid;
             else
-                hi = mid;
+                b_end = mid;
         }
-        uint c = lo;
+        uint c = b_first;
         uint cd = sh_cdst[c];
         uint d = sh_cdist[c];
         uint o = i - sh_cbeg[c];
@@ -742,7 +792,7 @@ void run_copies(bool copying, uint dist)
             c = a;
         }
 #ifndef DSVK_EXP_NO_COPY
-        outp.bytes[t_dst_off + cd + o] = outp.bytes[t_dst_off + q];
+        out_put(cd + o, out_get(q, hi), hi);
 #endif
     }
 #else
@@ -761,10 +811,10 @@ void run_copies(bool copying, uint dist)
 #ifndef DSVK_EXP_NO_COPY
         uint v[COPY_UNROLL];
         for (uint k = 0u; k < COPY_UNROLL; k++)
-            v[k] = pos[k] != 0xFFFFFFFFu ? uint(outp.bytes[t_dst_off + src[k]]) : 0u;
+            v[k] = pos[k] != 0xFFFFFFFFu ? out_get(src[k], hi) : 0u;
         for (uint k = 0u; k < COPY_UNROLL; k++)
             if (pos[k] != 0xFFFFFFFFu)
-                outp.bytes[t_dst_off + pos[k]] = uint8_t(v[k]);
+                out_put(pos[k], v[k], hi);
 #endif
     }
 #endif
@@ -822,9 +872,9 @@ uint data_step(uint lo, uint hi, bool litlen)
     }
     g_err |= wg_or(l_err);
     if (g_err == 0u) {
-        run_copies(copying, value);
+        run_copies(copying, value, g_out + total);
         if (emitting && kind == K_LIT)
-            outp.bytes[t_dst_off + dest] = uint8_t(value);
+            out_put(dest, value, g_out + total);
     }
     g_out += total;
 
@@ -870,7 +920,7 @@ void stored_block()
         step_begin();
         bool mine = done + g_lane < len;
         if (mine) {
-            outp.bytes[t_dst_off + g_out + done + g_lane] = uint8_t(b_lo & 0xFFu);
+            out_put(g_out + done + g_lane, b_lo & 0xFFu, g_out + len);
             bits_drop(8u);
         }
         refill(mine);
