@@ -132,11 +132,13 @@ const uint T_LIT = 0u, T_DIST = 1u, T_PRE = 2u;
 
 const uint RING = 128u; /* input words staged ahead of the refills */
 
-/* Output window: every output byte also goes to a shared-memory ring of the tile's latest
- * 2^DSVK_WIN_BITS bytes, and copies read their sources there when close enough, instead of
- * through the device-coherent output buffer (an L2 round trip per step). 0: no window. */
+/* Output window (experiment, off in the shipped builds): every output byte also goes to a
+ * shared-memory ring of the tile's latest 2^DSVK_WIN_BITS bytes, and copies read their sources
+ * there when close enough, instead of through the device-coherent output buffer. Exact, but
+ * measured 2x slower on the H200 (two shared atomics per output byte, more shared memory per
+ * tile): docs/GPU_DECODER.md. 0: no window. */
 #ifndef DSVK_WIN_BITS
-#define DSVK_WIN_BITS 12
+#define DSVK_WIN_BITS 0
 #endif
 #if DSVK_WIN_BITS > 0
 const uint WIN_BYTES = 1u << DSVK_WIN_BITS;

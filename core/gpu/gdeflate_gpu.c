@@ -44,6 +44,16 @@ struct dsvk_gdgpu_binding {
     VkDeviceSize jobs_offset;
 };
 
+/* Shared memory of the embedded builds (shaders/gdeflate.comp's arrays, rounded up): per tile
+ * the lit/len and distance tables (1024 + 256 entries; 512 + 256 in the multi-tile builds),
+ * 320 sorted entries, 96 long-code entries, 48 counters, a 128-word input ring, 96 copy
+ * entries and 32 exchange words; one flag per workgroup. */
+static uint32_t shared_bytes(uint32_t tpg)
+{
+    uint32_t tables = tpg > 1 ? 512 + 256 : 1024 + 256;
+    return 4 * (tpg * (tables + 320 + 96 + 48 + 128 + 96 + 32) + 1);
+}
+
 /* The subgroup variant's operations, in compute shaders. */
 static bool subgroup_ok(const VkPhysicalDeviceSubgroupProperties *sp)
 {
@@ -93,7 +103,9 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
         return DSVK_E_NO_MEMORY;
     g->device = info->device;
     g->variant = variant;
-    /* Several tiles per workgroup need 32-wide subgroups (each is a tile). */
+    /* Several tiles per workgroup need 32-wide subgroups (each is a tile), and their shared
+     * memory must fit the device's limit (exceeding it is undefined behaviour: NVIDIA loses
+     * the device). */
     g->tpg = 1;
     if (variant == DSVK_GDGPU_VARIANT_SUBGROUP && info->subgroup.subgroupSize == 32) {
         g->tpg = info->tiles_per_group ? info->tiles_per_group : DSVK_GDGPU_DEFAULT_TPG;
@@ -101,6 +113,14 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
             DSVK_WARN("gpu: %u tiles per workgroup is not built; using 1", g->tpg);
             g->tpg = 1;
         }
+        while (g->tpg > 1 && shared_bytes(g->tpg) > info->limits.maxComputeSharedMemorySize)
+            g->tpg /= 2;
+    }
+    if (shared_bytes(g->tpg) > info->limits.maxComputeSharedMemorySize) {
+        DSVK_INFO("gpu: the GDeflate shader needs %u bytes of shared memory, the device has %u",
+                  shared_bytes(g->tpg), info->limits.maxComputeSharedMemorySize);
+        free(g);
+        return DSVK_E_UNSUPPORTED;
     }
     g->max_groups_x = info->limits.maxComputeWorkGroupCount[0];
     g->max_range = info->limits.maxStorageBufferRange;
