@@ -210,8 +210,8 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
                                                    : DSVK_E_UNSUPPORTED;
     }
     DSVK_DEBUG("gpu: GDeflate decoder ready (%s variant, subgroup size %u%s)",
-               dsvk_gdgpu_variant_name(variant),
-               info->subgroup.subgroupSize, g->native ? ", VK_NV_memory_decompression" : "");
+               dsvk_gdgpu_variant_name(variant), info->subgroup.subgroupSize,
+               g->native ? ", VK_NV_memory_decompression" : "");
     *out = g;
     return DSVK_OK;
 }
@@ -298,7 +298,6 @@ uint32_t dsvk_gdgpu_tiles_per_group(const dsvk_gdgpu *g)
     return g->tpg;
 }
 
-
 dsvk_result dsvk_gdgpu_tiles_from_stream(const void *stream, size_t stream_size,
                                          uint64_t src_offset, uint64_t dst_offset, uint32_t slot,
                                          bool per_tile_slots, dsvk_gdgpu_tile *out, uint32_t cap,
@@ -344,10 +343,14 @@ const char *dsvk_gdgpu_status_string(uint32_t slot_value, char *buf, size_t cap)
         uint32_t bit;
         const char *name;
     } names[] = {
-        {DSVK_GDGPU_E_TRAILING, "trailing-bytes"}, {DSVK_GDGPU_E_DESCRIPTOR, "descriptor"},
-        {DSVK_GDGPU_E_BLOCK_TYPE, "block-type"},   {DSVK_GDGPU_E_HUFFMAN, "huffman"},
-        {DSVK_GDGPU_E_DISTANCE, "distance"},       {DSVK_GDGPU_E_OVERRUN, "overrun"},
-        {DSVK_GDGPU_E_SHORT, "short"},             {DSVK_GDGPU_E_INPUT, "input"},
+        {DSVK_GDGPU_E_TRAILING, "trailing-bytes"},
+        {DSVK_GDGPU_E_DESCRIPTOR, "descriptor"},
+        {DSVK_GDGPU_E_BLOCK_TYPE, "block-type"},
+        {DSVK_GDGPU_E_HUFFMAN, "huffman"},
+        {DSVK_GDGPU_E_DISTANCE, "distance"},
+        {DSVK_GDGPU_E_OVERRUN, "overrun"},
+        {DSVK_GDGPU_E_SHORT, "short"},
+        {DSVK_GDGPU_E_INPUT, "input"},
         {DSVK_GDGPU_E_LIMIT, "limit"},
     };
     if (cap == 0)
@@ -458,8 +461,8 @@ void dsvk_gdgpu_record(const dsvk_gdgpu *g, VkCommandBuffer cmd, const dsvk_gdgp
     g->vk.CmdDispatchIndirect(cmd, b->jobs, b->jobs_offset);
 }
 
-void dsvk_gdgpu_record_direct(const dsvk_gdgpu *g, VkCommandBuffer cmd,
-                              const dsvk_gdgpu_binding *b, uint32_t tiles)
+void dsvk_gdgpu_record_direct(const dsvk_gdgpu *g, VkCommandBuffer cmd, const dsvk_gdgpu_binding *b,
+                              uint32_t tiles)
 {
     uint32_t x, y;
     grid((tiles + g->tpg - 1) / g->tpg, g->max_groups_x, &x, &y);
@@ -533,9 +536,8 @@ uint64_t dsvk_gdgpu_native_max_count(const dsvk_gdgpu *g)
     return g->native_max;
 }
 
-void dsvk_gdgpu_native_regions(const dsvk_gdgpu_tile *tiles, uint32_t n,
-                               VkDeviceAddress src_base, VkDeviceAddress dst_base,
-                               VkDecompressMemoryRegionNV *out)
+void dsvk_gdgpu_native_regions(const dsvk_gdgpu_tile *tiles, uint32_t n, VkDeviceAddress src_base,
+                               VkDeviceAddress dst_base, VkDecompressMemoryRegionNV *out)
 {
     for (uint32_t i = 0; i < n; i++)
         out[i] = (VkDecompressMemoryRegionNV){

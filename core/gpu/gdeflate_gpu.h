@@ -85,12 +85,12 @@ typedef struct dsvk_gdgpu_device_info {
     const uint32_t *spirv_override;
     size_t spirv_override_size; /* bytes */
     /* Features enabled on the device (not merely supported). */
-    bool storage_buffer_8bit;     /* required: the shader stores bytes */
+    bool storage_buffer_8bit; /* required: the shader stores bytes */
     /* vulkanMemoryModel and vulkanMemoryModelDeviceScope: with the first enabled and not the
      * second, shaders may not use Device scope, which the decoder's atomics do. */
     bool vulkan_memory_model;
     bool vulkan_memory_model_device_scope;
-    bool memory_decompression_nv; /* VK_NV_memory_decompression with GDEFLATE_1_0 enabled */
+    bool memory_decompression_nv;   /* VK_NV_memory_decompression with GDEFLATE_1_0 enabled */
     uint64_t nv_max_indirect_count; /* its maxDecompressionIndirectCount */
 } dsvk_gdgpu_device_info;
 
@@ -192,8 +192,8 @@ void dsvk_gdgpu_binding_destroy(dsvk_gdgpu *g, dsvk_gdgpu_binding *b);
  */
 void dsvk_gdgpu_record(const dsvk_gdgpu *g, VkCommandBuffer cmd, const dsvk_gdgpu_binding *b);
 /* The same with vkCmdDispatch, when the host knows the tile count. */
-void dsvk_gdgpu_record_direct(const dsvk_gdgpu *g, VkCommandBuffer cmd,
-                              const dsvk_gdgpu_binding *b, uint32_t tiles);
+void dsvk_gdgpu_record_direct(const dsvk_gdgpu *g, VkCommandBuffer cmd, const dsvk_gdgpu_binding *b,
+                              uint32_t tiles);
 
 /* ---- VK_NV_memory_decompression --------------------------------------------------------- */
 
@@ -207,9 +207,8 @@ bool dsvk_gdgpu_native_supported(const dsvk_gdgpu *g);
  * needs 4-byte aligned addresses and reports no errors: corrupt tiles produce undefined
  * bytes in their own range.
  */
-void dsvk_gdgpu_native_regions(const dsvk_gdgpu_tile *tiles, uint32_t n,
-                               VkDeviceAddress src_base, VkDeviceAddress dst_base,
-                               VkDecompressMemoryRegionNV *out);
+void dsvk_gdgpu_native_regions(const dsvk_gdgpu_tile *tiles, uint32_t n, VkDeviceAddress src_base,
+                               VkDeviceAddress dst_base, VkDecompressMemoryRegionNV *out);
 /* vkCmdDecompressMemoryNV over n regions (host array). */
 void dsvk_gdgpu_record_native(const dsvk_gdgpu *g, VkCommandBuffer cmd,
                               const VkDecompressMemoryRegionNV *regions, uint32_t n);

@@ -31,7 +31,7 @@ struct dsvk_gdgpu_batch {
     uint32_t *stream_tile0; /* first tile of each stream */
     uint64_t in_size, out_size, in_bytes_used;
     uint32_t ntiles;
-    dsvk_gdgpu_tile *tiles; /* sizes and slots; positions are in abs_src / abs_dst */
+    dsvk_gdgpu_tile *tiles;      /* sizes and slots; positions are in abs_src / abs_dst */
     uint64_t *abs_src, *abs_dst; /* tile positions in the input and output buffers */
     uint64_t *stream_in;         /* input offset of each stream */
     uint32_t nsegs;
@@ -103,8 +103,8 @@ static dsvk_result upload(dsvk_gdgpu_batch *b, const dsvk_vkbuf *dst, uint64_t d
     return DSVK_OK;
 }
 
-static dsvk_result download(dsvk_gdgpu_batch *b, const dsvk_vkbuf *src, uint64_t src_off,
-                            void *dst, uint64_t size)
+static dsvk_result download(dsvk_gdgpu_batch *b, const dsvk_vkbuf *src, uint64_t src_off, void *dst,
+                            uint64_t size)
 {
     const dsvk_vkfns *vk = b->env.vk;
     while (size > 0) {
@@ -227,9 +227,10 @@ static dsvk_result make_buffers(dsvk_gdgpu_batch *b, uint64_t align)
     VkDevice dev = b->env.device;
     const VkPhysicalDeviceMemoryProperties *mp = b->env.memory;
     bool bda = b->native;
-    dsvk_result r = dsvk_vkbuf_create(
-        vk, dev, mp, b->in_size, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-        DSVK_VKMEM_DEVICE, bda, &b->input);
+    dsvk_result r =
+        dsvk_vkbuf_create(vk, dev, mp, b->in_size,
+                          VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                          DSVK_VKMEM_DEVICE, bda, &b->input);
     if (r == DSVK_OK)
         r = dsvk_vkbuf_create(vk, dev, mp, align_up(b->out_size, 4) + 4,
                               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
@@ -304,8 +305,8 @@ static dsvk_result make_regions(dsvk_gdgpu_batch *b)
         r = upload(b, &b->regions, 0, regs, rsize);
     if (r == DSVK_OK)
         r = dsvk_vkbuf_create(vk, b->env.device, b->env.memory, COUNT_SLOTS * 4,
-                              VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT,
-                              DSVK_VKMEM_UPLOAD, true, &b->count);
+                              VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT, DSVK_VKMEM_UPLOAD, true,
+                              &b->count);
     free(abs);
     free(regs);
     return r;
@@ -328,7 +329,7 @@ static dsvk_result make_bindings(dsvk_gdgpu_batch *b, uint64_t align)
             rel[t].status_slot = (uint32_t)(t - sg->status_lo / 4);
         }
         dsvk_gdgpu_jobs_write_for(b->g, (uint8_t *)b->jobs.map + sg->jobs_offset,
-                              rel + sg->first_tile, sg->tiles);
+                                  rel + sg->first_tile, sg->tiles);
         dsvk_gdgpu_range jr = {b->jobs.buffer, sg->jobs_offset, dsvk_gdgpu_jobs_size(sg->tiles)};
         dsvk_gdgpu_range ir = {b->input.buffer, sg->in_lo, align_up(sg->in_hi, 4) - sg->in_lo};
         dsvk_gdgpu_range orr = {b->output.buffer, sg->out_lo, sg->out_hi - sg->out_lo};
@@ -345,8 +346,8 @@ dsvk_result dsvk_gdgpu_batch_create(const dsvk_gdgpu_env *env, dsvk_gdgpu *g,
                                     const dsvk_gdgpu_batch_opts *opts, dsvk_gdgpu_batch **out)
 {
     *out = NULL;
-    if (opts->native && (!dsvk_gdgpu_native_supported(g) || !env->buffer_device_address ||
-                         opts->input_shift != 0))
+    if (opts->native &&
+        (!dsvk_gdgpu_native_supported(g) || !env->buffer_device_address || opts->input_shift != 0))
         return DSVK_E_UNSUPPORTED;
     if (opts->input_shift > 3)
         return DSVK_E_INVALID_ARGUMENT;
@@ -413,7 +414,7 @@ void dsvk_gdgpu_batch_destroy(dsvk_gdgpu_batch *b)
     if (b->queries != VK_NULL_HANDLE)
         vk->DestroyQueryPool(dev, b->queries, NULL);
     dsvk_vkcmd_destroy(vk, dev, &b->cmd);
-    dsvk_vkbuf *bufs[] = {&b->input, &b->output, &b->jobs, &b->status,
+    dsvk_vkbuf *bufs[] = {&b->input,   &b->output,  &b->jobs, &b->status,
                           &b->staging, &b->regions, &b->count};
     for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
         dsvk_vkbuf_destroy(vk, dev, bufs[i]);
@@ -470,14 +471,13 @@ dsvk_result dsvk_gdgpu_batch_run(dsvk_gdgpu_batch *b, bool native, uint32_t iter
         vk->CmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, b->queries, 0);
     for (uint32_t it = 0; it < iterations; it++) {
         if (it > 0)
-            dsvk_vk_barrier(vk, cmd,
-                            native ? VK_PIPELINE_STAGE_ALL_COMMANDS_BIT
-                                   : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                            native ? VK_ACCESS_MEMORY_WRITE_BIT : VK_ACCESS_SHADER_WRITE_BIT,
-                            native ? VK_PIPELINE_STAGE_ALL_COMMANDS_BIT
-                                   : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                            native ? VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT
-                                   : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+            dsvk_vk_barrier(
+                vk, cmd,
+                native ? VK_PIPELINE_STAGE_ALL_COMMANDS_BIT : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                native ? VK_ACCESS_MEMORY_WRITE_BIT : VK_ACCESS_SHADER_WRITE_BIT,
+                native ? VK_PIPELINE_STAGE_ALL_COMMANDS_BIT : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                native ? VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT
+                       : VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
         if (native)
             for (uint32_t k = 0; k < nchunks; k++)
                 dsvk_gdgpu_record_native_indirect(
@@ -489,12 +489,11 @@ dsvk_result dsvk_gdgpu_batch_run(dsvk_gdgpu_batch *b, bool native, uint32_t iter
     }
     if (b->queries != VK_NULL_HANDLE)
         vk->CmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, b->queries, 1);
-    dsvk_vk_barrier(vk, cmd,
-                    native ? VK_PIPELINE_STAGE_ALL_COMMANDS_BIT
-                           : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                    native ? VK_ACCESS_MEMORY_WRITE_BIT : VK_ACCESS_SHADER_WRITE_BIT,
-                    VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
-                    VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_HOST_READ_BIT);
+    dsvk_vk_barrier(
+        vk, cmd, native ? VK_PIPELINE_STAGE_ALL_COMMANDS_BIT : VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+        native ? VK_ACCESS_MEMORY_WRITE_BIT : VK_ACCESS_SHADER_WRITE_BIT,
+        VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
+        VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_HOST_READ_BIT);
     r = dsvk_vkcmd_submit_wait(vk, dev, &b->cmd, WAIT_NS);
     if (r != DSVK_OK)
         return r;
@@ -503,8 +502,8 @@ dsvk_result dsvk_gdgpu_batch_run(dsvk_gdgpu_batch *b, bool native, uint32_t iter
         if (vk->GetQueryPoolResults(dev, b->queries, 0, 2, sizeof(ts), ts, sizeof(uint64_t),
                                     VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT) ==
             VK_SUCCESS) {
-            uint64_t mask = b->env.timestamp_bits >= 64 ? ~0ull
-                                                        : ((1ull << b->env.timestamp_bits) - 1);
+            uint64_t mask =
+                b->env.timestamp_bits >= 64 ? ~0ull : ((1ull << b->env.timestamp_bits) - 1);
             uint64_t ticks = (ts[1] - ts[0]) & mask;
             *gpu_seconds = (double)ticks * b->env.limits->timestampPeriod * 1e-9;
         }

@@ -46,8 +46,8 @@ typedef struct dsvk_gdgpu_stream {
 } dsvk_gdgpu_stream;
 
 typedef struct dsvk_gdgpu_batch_opts {
-    uint32_t input_shift; /* 0..3 bytes added to each stream's 4-byte aligned position */
-    bool native;          /* also prepare the VK_NV_memory_decompression regions */
+    uint32_t input_shift;     /* 0..3 bytes added to each stream's 4-byte aligned position */
+    bool native;              /* also prepare the VK_NV_memory_decompression regions */
     VkDeviceSize max_segment; /* 0: the device limit; smaller values force more segments */
 } dsvk_gdgpu_batch_opts;
 

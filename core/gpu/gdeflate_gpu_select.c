@@ -105,8 +105,7 @@ static int make_dirs(char *path)
 }
 
 dsvk_result dsvk_decoder_cache_put(const char *path, const char *key, dsvk_decoder k,
-                                   double shader_gbps, double native_gbps,
-                                   const char *device_name)
+                                   double shader_gbps, double native_gbps, const char *device_name)
 {
     if (!path)
         return DSVK_E_INVALID_ARGUMENT;
@@ -154,8 +153,7 @@ dsvk_result dsvk_decoder_cache_put(const char *path, const char *key, dsvk_decod
         fprintf(out,
                 ENTRY_INDENT "%s\": {\"decoder\": \"%s\", \"shader_gbps\": %.2f, "
                              "\"native_gbps\": %.2f, \"device\": \"%s\", \"measured\": %lld}\n",
-                key, dsvk_decoder_name(k), shader_gbps, native_gbps, name,
-                (long long)time(NULL));
+                key, dsvk_decoder_name(k), shader_gbps, native_gbps, name, (long long)time(NULL));
         fprintf(out, "  }\n}\n");
         if (fclose(out) != 0 || rename(tmp, path) != 0) {
             unlink(tmp);
@@ -177,7 +175,8 @@ static void make_sample(uint8_t *p, size_t n)
     uint64_t s = 0x853C49E6748FEA9Bull;
     size_t third = n / 3, i = 0;
     static const char *w[] = {"{\"name\": ", "\"mesh_", "\", \"lod\": ", ", \"pos\": [",
-                              "0.25, ", "1.5, ", "-3.0], ", "\"tex\": \"albedo_", "},\n"};
+                              "0.25, ",      "1.5, ",   "-3.0], ",       "\"tex\": \"albedo_",
+                              "},\n"};
     while (i < third) {
         s = s * 6364136223846793005ull + 1442695040888963407ull;
         const char *t = w[(s >> 33) % 9];
@@ -193,8 +192,8 @@ static void make_sample(uint8_t *p, size_t n)
     }
     while (i < n) {
         s = s * 6364136223846793005ull + 1442695040888963407ull;
-        uint8_t blk[8] = {0x1f, (uint8_t)(0x80 + (s >> 60)), 0x00, 0x7c, 0x55,
-                          (uint8_t)(0x55 ^ (s >> 56)), 0xaa, (uint8_t)(s >> 48)};
+        uint8_t blk[8] = {0x1f, (uint8_t)(0x80 + (s >> 60)), 0x00, 0x7c,
+                          0x55, (uint8_t)(0x55 ^ (s >> 56)), 0xaa, (uint8_t)(s >> 48)};
         for (size_t k = 0; k < 8 && i < n; k++)
             p[i++] = blk[k];
     }
@@ -237,8 +236,8 @@ dsvk_result dsvk_decoder_measure(const dsvk_gdgpu_env *env, dsvk_gdgpu *g, size_
     }
     dsvk_gdgpu_batch *b = NULL;
     dsvk_gdgpu_stream st = {c, csize};
-    dsvk_gdgpu_batch_opts bo = {.native = dsvk_gdgpu_native_supported(g) &&
-                                          env->buffer_device_address};
+    dsvk_gdgpu_batch_opts bo = {.native =
+                                    dsvk_gdgpu_native_supported(g) && env->buffer_device_address};
     if (r == DSVK_OK)
         r = dsvk_gdgpu_batch_create(env, g, &st, 1, &bo, &b);
     if (r == DSVK_OK) {
@@ -247,8 +246,7 @@ dsvk_result dsvk_decoder_measure(const dsvk_gdgpu_env *env, dsvk_gdgpu *g, size_
         *shader_gbps = best_of_three(b, false, bytes, &r);
         /* Both decoders must be exact on the sample to count. */
         uint8_t *out = r == DSVK_OK ? malloc(bytes) : NULL;
-        if (out && dsvk_gdgpu_batch_read_output(b, out) == DSVK_OK &&
-            memcmp(out, raw, bytes) != 0)
+        if (out && dsvk_gdgpu_batch_read_output(b, out) == DSVK_OK && memcmp(out, raw, bytes) != 0)
             *shader_gbps = 0;
         if (r == DSVK_OK && bo.native) {
             (void)dsvk_gdgpu_batch_run(b, true, 1, 0, NULL);
@@ -271,19 +269,13 @@ dsvk_result dsvk_decoder_select(const dsvk_gdgpu_env *env, dsvk_gdgpu *g,
 {
     bool native = g && dsvk_gdgpu_native_supported(g);
     switch (requested) {
-    case DSVK_DECODER_CPU:
-        *chosen = DSVK_DECODER_CPU;
-        return DSVK_OK;
-    case DSVK_DECODER_GPU:
-        *chosen = DSVK_DECODER_GPU;
-        return g ? DSVK_OK : DSVK_E_UNSUPPORTED;
+    case DSVK_DECODER_CPU: *chosen = DSVK_DECODER_CPU; return DSVK_OK;
+    case DSVK_DECODER_GPU: *chosen = DSVK_DECODER_GPU; return g ? DSVK_OK : DSVK_E_UNSUPPORTED;
     case DSVK_DECODER_GPU_NATIVE:
         *chosen = DSVK_DECODER_GPU_NATIVE;
         return native ? DSVK_OK : DSVK_E_UNSUPPORTED;
-    case DSVK_DECODER_AUTO:
-        break;
-    default:
-        return DSVK_E_INVALID_ARGUMENT;
+    case DSVK_DECODER_AUTO: break;
+    default: return DSVK_E_INVALID_ARGUMENT;
     }
     if (!g) {
         *chosen = DSVK_DECODER_CPU;

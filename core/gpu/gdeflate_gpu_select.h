@@ -64,7 +64,6 @@ bool dsvk_decoder_cache_get(const char *path, const char *key, dsvk_decoder *out
 /* Stores (replaces) the entry for key, creating the directory; the file is replaced
  * atomically. */
 dsvk_result dsvk_decoder_cache_put(const char *path, const char *key, dsvk_decoder k,
-                                   double shader_gbps, double native_gbps,
-                                   const char *device_name);
+                                   double shader_gbps, double native_gbps, const char *device_name);
 
 #endif

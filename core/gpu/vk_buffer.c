@@ -46,9 +46,7 @@ dsvk_result dsvk_vkbuf_create(const dsvk_vkfns *f, VkDevice dev,
     f->GetBufferMemoryRequirements(dev, out->buffer, &req);
     VkMemoryPropertyFlags want = 0, prefer = 0;
     switch (kind) {
-    case DSVK_VKMEM_DEVICE:
-        prefer = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
-        break;
+    case DSVK_VKMEM_DEVICE: prefer = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT; break;
     case DSVK_VKMEM_UPLOAD:
         want = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
         break;
@@ -75,8 +73,7 @@ dsvk_result dsvk_vkbuf_create(const dsvk_vkfns *f, VkDevice dev,
     };
     vr = f->AllocateMemory(dev, &mai, NULL, &out->memory);
     if (vr != VK_SUCCESS) {
-        DSVK_WARN("gpu: vkAllocateMemory(%llu bytes) failed: %d", (unsigned long long)req.size,
-                  vr);
+        DSVK_WARN("gpu: vkAllocateMemory(%llu bytes) failed: %d", (unsigned long long)req.size, vr);
         dsvk_vkbuf_destroy(f, dev, out);
         return DSVK_E_OUT_OF_DEVICE_MEMORY;
     }

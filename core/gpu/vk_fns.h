@@ -60,14 +60,14 @@
 
 /* X(field, type, name, alias): may be NULL (extension or newer version not enabled). */
 #define DSVK_VKFNS_OPTIONAL(X)                                                                     \
-    X(GetBufferDeviceAddress, PFN_vkGetBufferDeviceAddress, "vkGetBufferDeviceAddress",           \
-      "vkGetBufferDeviceAddressKHR")                                                              \
-    X(CmdDecompressMemoryNV, PFN_vkCmdDecompressMemoryNV, "vkCmdDecompressMemoryNV", NULL)        \
-    X(CmdDecompressMemoryIndirectCountNV, PFN_vkCmdDecompressMemoryIndirectCountNV,               \
+    X(GetBufferDeviceAddress, PFN_vkGetBufferDeviceAddress, "vkGetBufferDeviceAddress",            \
+      "vkGetBufferDeviceAddressKHR")                                                               \
+    X(CmdDecompressMemoryNV, PFN_vkCmdDecompressMemoryNV, "vkCmdDecompressMemoryNV", NULL)         \
+    X(CmdDecompressMemoryIndirectCountNV, PFN_vkCmdDecompressMemoryIndirectCountNV,                \
       "vkCmdDecompressMemoryIndirectCountNV", NULL)                                                \
-    X(GetPipelineExecutablePropertiesKHR, PFN_vkGetPipelineExecutablePropertiesKHR,               \
+    X(GetPipelineExecutablePropertiesKHR, PFN_vkGetPipelineExecutablePropertiesKHR,                \
       "vkGetPipelineExecutablePropertiesKHR", NULL)                                                \
-    X(GetPipelineExecutableStatisticsKHR, PFN_vkGetPipelineExecutableStatisticsKHR,               \
+    X(GetPipelineExecutableStatisticsKHR, PFN_vkGetPipelineExecutableStatisticsKHR,                \
       "vkGetPipelineExecutableStatisticsKHR", NULL)
 
 typedef struct dsvk_vkfns {

@@ -114,8 +114,9 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
     if (!gipa)
         return fail(s, why, "no vkGetInstanceProcAddr");
     if (opts->validation && !has_layer(gipa, VALIDATION_LAYER))
-        return fail(s, why, "the Khronos validation layer (" VALIDATION_LAYER
-                            ") is not installed (Debian: vulkan-validationlayers)");
+        return fail(s, why,
+                    "the Khronos validation layer (" VALIDATION_LAYER
+                    ") is not installed (Debian: vulkan-validationlayers)");
 
     VkDebugUtilsMessengerCreateInfoEXT mci = {
         .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
@@ -144,8 +145,7 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
         .enabledExtensionCount = opts->validation ? 1 : 0,
         .ppEnabledExtensionNames = inst_ext,
     };
-    PFN_vkCreateInstance create_instance =
-        (PFN_vkCreateInstance)gipa(NULL, "vkCreateInstance");
+    PFN_vkCreateInstance create_instance = (PFN_vkCreateInstance)gipa(NULL, "vkCreateInstance");
     if (!create_instance || create_instance(&ici, NULL, &s->instance) != VK_SUCCESS)
         return fail(s, why, "vkCreateInstance failed (is a Vulkan driver installed?)");
     VkInstance inst = s->instance;
@@ -182,8 +182,8 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
         return fail(s, why, "missing Vulkan 1.1 instance commands");
 
     bool has_nv = has_device_extension(gipa, inst, pd, VK_NV_MEMORY_DECOMPRESSION_EXTENSION_NAME);
-    bool has_pexec = has_device_extension(gipa, inst, pd,
-                                          VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
+    bool has_pexec =
+        has_device_extension(gipa, inst, pd, VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
     VkPhysicalDeviceMemoryDecompressionPropertiesNV nvp = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_PROPERTIES_NV,
     };
@@ -234,9 +234,9 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
 
     /* Enable only what the decoder and its tools use. */
     s->pipeline_statistics = has_pexec && pef.pipelineExecutableInfo;
-    s->memory_decompression_nv = has_nv && nvf.memoryDecompression && f12.bufferDeviceAddress &&
-                                 (nvp.decompressionMethods &
-                                  VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_NV);
+    s->memory_decompression_nv =
+        has_nv && nvf.memoryDecompression && f12.bufferDeviceAddress &&
+        (nvp.decompressionMethods & VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_NV);
     s->nv_decompression_methods = has_nv ? nvp.decompressionMethods : 0;
     s->nv_max_indirect_count = has_nv ? nvp.maxDecompressionIndirectCount : 0;
     VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR en_pe = {

@@ -81,9 +81,10 @@ int main(int argc, char **argv)
             for (char *t = strtok(argv[++first], ","); t && nlevels < 12; t = strtok(NULL, ","))
                 levels[nlevels++] = atoi(t);
         } else {
-            fprintf(stderr, "usage: %s [--variant all|subgroup|shared|none] [--native] "
-                            "[--require-native] [--levels L,L] [--no-validation] [--shift N] "
-                            "[--spirv FILE] [--tpg N] FILES...\n",
+            fprintf(stderr,
+                    "usage: %s [--variant all|subgroup|shared|none] [--native] "
+                    "[--require-native] [--levels L,L] [--no-validation] [--shift N] "
+                    "[--spirv FILE] [--tpg N] FILES...\n",
                     argv[0]);
             return 2;
         }
@@ -126,8 +127,8 @@ int main(int argc, char **argv)
             size_t bound = dsvk_gdeflate_compress_bound(size);
             uint8_t *c = malloc(bound);
             size_t csize = 0;
-            if (!c || dsvk_gdeflate_compress(data, size, c, bound, &csize, levels[l], 0) !=
-                          DSVK_OK) {
+            if (!c ||
+                dsvk_gdeflate_compress(data, size, c, bound, &csize, levels[l], 0) != DSVK_OK) {
                 fprintf(stderr, "%s: cannot compress %s at level %d\n", argv[0], argv[i],
                         levels[l]);
                 return 2;

@@ -58,9 +58,9 @@ static void texture(FILE *f, uint64_t bytes)
             int v = ((p & 3) + (p >> 2)) * 3 / 6 + ((next() % 8) == 0 ? 1 : 0);
             idx |= (uint32_t)(v & 3) << (2 * p);
         }
-        uint8_t blk[8] = {(uint8_t)c0, (uint8_t)(c0 >> 8), (uint8_t)c1, (uint8_t)(c1 >> 8),
-                          (uint8_t)idx, (uint8_t)(idx >> 8), (uint8_t)(idx >> 16),
-                          (uint8_t)(idx >> 24)};
+        uint8_t blk[8] = {(uint8_t)c0,          (uint8_t)(c0 >> 8),  (uint8_t)c1,
+                          (uint8_t)(c1 >> 8),   (uint8_t)idx,        (uint8_t)(idx >> 8),
+                          (uint8_t)(idx >> 16), (uint8_t)(idx >> 24)};
         fwrite(blk, 1, 8, f);
     }
 }
@@ -70,26 +70,32 @@ static void mesh(FILE *f, uint64_t bytes)
     uint64_t n = bytes / 32;
     for (uint64_t i = 0; i < n; i++) {
         float u = (float)(i % 1024) / 1024.0f, v = (float)(i / 1024 % 1024) / 1024.0f;
-        float rec[8] = {u * 10.0f, (float)sin(u * 6.0f + v * 4.0f), v * 10.0f,
-                        (float)cos(u * 6.0f), (float)sin(v * 4.0f), 0.5f, u, v};
+        float rec[8] = {u * 10.0f,
+                        (float)sin(u * 6.0f + v * 4.0f),
+                        v * 10.0f,
+                        (float)cos(u * 6.0f),
+                        (float)sin(v * 4.0f),
+                        0.5f,
+                        u,
+                        v};
         fwrite(rec, sizeof(rec), 1, f);
     }
 }
 
 static void json(FILE *f, uint64_t bytes)
 {
-    static const char *names[] = {"sword", "shield", "potion", "tree_oak", "rock_large",
-                                  "npc_guard", "door_wood", "lamp", "crate", "banner"};
+    static const char *names[] = {"sword",     "shield",    "potion", "tree_oak", "rock_large",
+                                  "npc_guard", "door_wood", "lamp",   "crate",    "banner"};
     uint64_t written = 0;
     while (written < bytes) {
         char buf[512];
-        int n = snprintf(buf, sizeof(buf),
-                         "{\"id\": %u, \"name\": \"%s_%u\", \"position\": [%.3f, %.3f, %.3f], "
-                         "\"scale\": %.2f, \"tags\": [\"static\", \"lod%u\"], \"visible\": %s},\n",
-                         next() % 100000, names[next() % 10], next() % 64,
-                         (next() % 100000) / 100.0, (next() % 1000) / 100.0,
-                         (next() % 100000) / 100.0, 0.5 + (next() % 200) / 100.0, next() % 4,
-                         next() % 3 ? "true" : "false");
+        int n =
+            snprintf(buf, sizeof(buf),
+                     "{\"id\": %u, \"name\": \"%s_%u\", \"position\": [%.3f, %.3f, %.3f], "
+                     "\"scale\": %.2f, \"tags\": [\"static\", \"lod%u\"], \"visible\": %s},\n",
+                     next() % 100000, names[next() % 10], next() % 64, (next() % 100000) / 100.0,
+                     (next() % 1000) / 100.0, (next() % 100000) / 100.0,
+                     0.5 + (next() % 200) / 100.0, next() % 4, next() % 3 ? "true" : "false");
         fwrite(buf, 1, (size_t)n, f);
         written += (uint64_t)n;
     }

@@ -247,9 +247,9 @@ static uint64_t xorshift(uint64_t *s)
 void gh_make_data(uint8_t *dst, size_t n, int kind, uint64_t seed)
 {
     uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
-    static const char *words[] = {"the ",    "GDeflate ", "tile ",  "stream ", "{\"id\": ",
-                                  "\"name\"", ", ",        "value", "}\n",     "lane ",
-                                  "0.5f, ",  "texture",   "mesh ",  "\t",      "return "};
+    static const char *words[] = {
+        "the ", "GDeflate ", "tile ",  "stream ", "{\"id\": ", "\"name\"", ", ",     "value",
+        "}\n",  "lane ",     "0.5f, ", "texture", "mesh ",     "\t",       "return "};
     size_t i = 0;
     switch (kind) {
     case 0:

@@ -40,10 +40,10 @@ unsigned gh_messages(gh_ctx *c);
 /* What a batch check found. */
 typedef struct gh_report {
     uint32_t tiles;
-    uint32_t ok;            /* tiles the GPU decoded exactly as the CPU decoder */
-    uint32_t rejected;      /* tiles both rejected */
-    uint32_t mismatches;    /* verdict or byte differences */
-    uint32_t outside_writes;/* bytes outside every tile's range that changed */
+    uint32_t ok;             /* tiles the GPU decoded exactly as the CPU decoder */
+    uint32_t rejected;       /* tiles both rejected */
+    uint32_t mismatches;     /* verdict or byte differences */
+    uint32_t outside_writes; /* bytes outside every tile's range that changed */
     double gpu_seconds;
     uint32_t segments;
 } gh_report;
@@ -51,9 +51,9 @@ typedef struct gh_report {
 typedef struct gh_batch_opts {
     uint32_t input_shift;
     uint64_t max_segment;
-    bool native;            /* decode with VK_NV_memory_decompression instead of the shader */
+    bool native;                 /* decode with VK_NV_memory_decompression instead of the shader */
     const void *const *expected; /* optional: expected output of each stream */
-    int verbose;            /* print up to this many mismatches */
+    int verbose;                 /* print up to this many mismatches */
 } gh_batch_opts;
 
 /*

@@ -172,8 +172,7 @@ static void run(int variant)
     gh_report rep;
     assert_int_equal(gh_check_batch(&ctx, variant, streams, nstreams, &o, &rep), DSVK_OK);
     fprintf(stderr, "%s: %u streams, %u tiles: %u exact, %u rejected by both, %u mismatches\n",
-            gh_variant_name(variant), nstreams, rep.tiles, rep.ok, rep.rejected,
-            rep.mismatches);
+            gh_variant_name(variant), nstreams, rep.tiles, rep.ok, rep.rejected, rep.mismatches);
     assert_int_equal(rep.mismatches, 0);
     assert_int_equal(rep.outside_writes, 0);
     assert_true(rep.rejected >= 30); /* the corruptions were caught... */

@@ -64,14 +64,12 @@ static void cache(void **state)
     assert_false(dsvk_decoder_cache_get(path, k1, &k));
     assert_int_equal(dsvk_decoder_cache_put(path, k1, DSVK_DECODER_GPU_NATIVE, 30, 70, d1.name),
                      DSVK_OK);
-    assert_int_equal(dsvk_decoder_cache_put(path, k2, DSVK_DECODER_GPU, 50, 40, d2.name),
-                     DSVK_OK);
+    assert_int_equal(dsvk_decoder_cache_put(path, k2, DSVK_DECODER_GPU, 50, 40, d2.name), DSVK_OK);
     assert_true(dsvk_decoder_cache_get(path, k1, &k) && k == DSVK_DECODER_GPU_NATIVE);
     assert_true(dsvk_decoder_cache_get(path, k2, &k) && k == DSVK_DECODER_GPU);
     assert_false(dsvk_decoder_cache_get(path, k1b, &k));
     /* replacing one entry keeps the other */
-    assert_int_equal(dsvk_decoder_cache_put(path, k1, DSVK_DECODER_GPU, 90, 70, d1.name),
-                     DSVK_OK);
+    assert_int_equal(dsvk_decoder_cache_put(path, k1, DSVK_DECODER_GPU, 90, 70, d1.name), DSVK_OK);
     assert_true(dsvk_decoder_cache_get(path, k1, &k) && k == DSVK_DECODER_GPU);
     assert_true(dsvk_decoder_cache_get(path, k2, &k) && k == DSVK_DECODER_GPU);
     size_t n = 0;
@@ -126,9 +124,8 @@ static void measure(void **state)
 {
     (void)state;
     double shader = -1, native = -1;
-    assert_int_equal(dsvk_decoder_measure(&ctx.env, ctx.dec[GH_SHARED], 256 * 1024, &shader,
-                                          &native),
-                     DSVK_OK);
+    assert_int_equal(
+        dsvk_decoder_measure(&ctx.env, ctx.dec[GH_SHARED], 256 * 1024, &shader, &native), DSVK_OK);
     assert_true(shader > 0); /* exact and timed */
     assert_true(native == 0);
     assert_int_equal(gh_messages(&ctx), 0);

@@ -100,8 +100,8 @@ static void check_all(int variant, bool one_batch, uint32_t shift)
         dsvk_result r = gh_check_batch(&ctx, variant, streams, n, &o, &rep);
         if (r != DSVK_OK || rep.mismatches || rep.outside_writes || rep.rejected)
             fprintf(stderr, "%s %s: %u tiles, %u ok, %u rejected, %u mismatches, %u outside\n",
-                    gh_variant_name(variant), one_batch ? "all" : vecs[i].name, rep.tiles,
-                    rep.ok, rep.rejected, rep.mismatches, rep.outside_writes);
+                    gh_variant_name(variant), one_batch ? "all" : vecs[i].name, rep.tiles, rep.ok,
+                    rep.rejected, rep.mismatches, rep.outside_writes);
         assert_int_equal(r, DSVK_OK);
         assert_int_equal(rep.mismatches, 0);
         assert_int_equal(rep.rejected, 0);

@@ -36,8 +36,8 @@ typedef struct input_file {
 
 typedef struct result {
     char name[48];
-    double gbps;         /* output bytes per second, 1e9 */
-    double seconds;      /* per batch */
+    double gbps;    /* output bytes per second, 1e9 */
+    double seconds; /* per batch */
     bool verified;
     bool ran;
     char note[128];
@@ -78,7 +78,7 @@ typedef struct cpu_job {
     const uint64_t *out_offsets;
     uint32_t nstreams;
     uint8_t *out;
-    uint32_t next;   /* next stream, atomically */
+    uint32_t next; /* next stream, atomically */
     bool failed;
 } cpu_job;
 
@@ -146,9 +146,9 @@ static bool verify(const uint8_t *out, const dsvk_gdgpu_stream *streams, const u
 
 typedef struct e2e_result {
     bool ran;
-    double read_s;     /* reading the files into host-visible staging (host clock) */
-    double gpu_s;      /* copy + decode on the GPU (timestamps) */
-    double total_s;    /* host clock from the first read to the decoded output */
+    double read_s;  /* reading the files into host-visible staging (host clock) */
+    double gpu_s;   /* copy + decode on the GPU (timestamps) */
+    double total_s; /* host clock from the first read to the decoded output */
     bool verified;
 } e2e_result;
 
@@ -184,13 +184,11 @@ static void e2e_run(dsvk_vkstandalone *vk, dsvk_gdgpu *g, const input_file *file
                               DSVK_VKMEM_UPLOAD, false, &staging);
     if (r == DSVK_OK)
         r = dsvk_vkbuf_create(f, dev, mp, in_total + 4,
-                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
-                                  VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                               DSVK_VKMEM_DEVICE, false, &input);
     if (r == DSVK_OK)
         r = dsvk_vkbuf_create(f, dev, mp, out_total + 4,
-                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
-                                  VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
                               DSVK_VKMEM_READBACK, false, &output);
     if (r == DSVK_OK)
         r = dsvk_vkbuf_create(f, dev, mp, dsvk_gdgpu_jobs_size(ntiles),
@@ -199,8 +197,7 @@ static void e2e_run(dsvk_vkstandalone *vk, dsvk_gdgpu *g, const input_file *file
                               DSVK_VKMEM_UPLOAD, false, &jobs);
     if (r == DSVK_OK)
         r = dsvk_vkbuf_create(f, dev, mp, (uint64_t)ntiles * 4 + 4,
-                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
-                                  VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                               DSVK_VKMEM_READBACK, false, &status);
     if (r == DSVK_OK)
         r = dsvk_vkcmd_init(f, dev, vk->queue_family, vk->queue, &cmd);
@@ -398,8 +395,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
             size_t bound = dsvk_gdeflate_compress_bound(size);
             f->stream = malloc(bound);
             double t0 = bench_now();
-            if (!f->stream || dsvk_gdeflate_compress(data, size, f->stream, bound,
-                                                     &f->stream_size, level, 0) != DSVK_OK) {
+            if (!f->stream || dsvk_gdeflate_compress(data, size, f->stream, bound, &f->stream_size,
+                                                     level, 0) != DSVK_OK) {
                 fprintf(stderr, "gdeflate-gpu: cannot compress %s\n", f->path);
                 return 1;
             }
@@ -529,7 +526,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
     }
     g0 = ndec ? decs[0] : NULL;
     if (!g0) {
-        fprintf(stderr, "gdeflate-gpu: the device cannot run the shader (storageBuffer8BitAccess?)\n");
+        fprintf(stderr,
+                "gdeflate-gpu: the device cannot run the shader (storageBuffer8BitAccess?)\n");
         return 1;
     }
     dsvk_gdgpu_batch_opts bo = {.native = dsvk_gdgpu_native_supported(g0)};
@@ -622,8 +620,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
         x->seconds = secs > 0 ? secs / iterations : -1;
         x->gbps = secs > 0 ? (double)out_total * iterations / secs * 1e-9 : 0;
         snprintf(x->note, sizeof(x->note), "%s; %u dispatch%s per batch, first run %.3f ms",
-                 r == DSVK_OK ? "gpu timestamps" : dsvk_result_string(r),
-                 native ? 1u : nsegs, (native ? 1u : nsegs) == 1 ? "" : "es", warm * 1e3);
+                 r == DSVK_OK ? "gpu timestamps" : dsvk_result_string(r), native ? 1u : nsegs,
+                 (native ? 1u : nsegs) == 1 ? "" : "es", warm * 1e3);
         if (bb != batch)
             dsvk_gdgpu_batch_destroy(bb);
     }
@@ -651,8 +649,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
         bench_json_string(stdout, vk.props.deviceName);
         printf(",\"driver_version\":%u,\"api_version\":\"%u.%u.%u\",\"subgroup_size\":%u,",
                vk.props.driverVersion, VK_API_VERSION_MAJOR(vk.props.apiVersion),
-               VK_API_VERSION_MINOR(vk.props.apiVersion),
-               VK_API_VERSION_PATCH(vk.props.apiVersion), vk.subgroup.subgroupSize);
+               VK_API_VERSION_MINOR(vk.props.apiVersion), VK_API_VERSION_PATCH(vk.props.apiVersion),
+               vk.subgroup.subgroupSize);
         printf("\"files\":[");
         for (uint32_t k = 0; k < nf; k++) {
             printf("%s{\"path\":", k ? "," : "");
@@ -665,16 +663,16 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
         printf("],\"level\":%d,\"compress_seconds\":%.3f,", level, t_compress);
         printf("\"batch\":{\"copies\":%u,\"streams\":%u,\"tiles\":%u,\"dispatches\":%u,"
                "\"output_bytes\":%llu,\"input_bytes\":%llu,\"upload_seconds\":%.3f},",
-               reps, n, ntiles, nsegs, (unsigned long long)out_total,
-               (unsigned long long)in_total, t_upload);
+               reps, n, ntiles, nsegs, (unsigned long long)out_total, (unsigned long long)in_total,
+               t_upload);
         printf("\"iterations\":%u,\"results\":[", iterations);
         for (int k = 0; k < nres; k++) {
             printf("%s{\"decoder\":", k ? "," : "");
             bench_json_string(stdout, res[k].name);
             printf(",\"ran\":%s,\"verified\":%s,\"gbps\":%.3f,\"seconds_per_batch\":%.6f,"
                    "\"note\":",
-                   res[k].ran ? "true" : "false", res[k].verified ? "true" : "false",
-                   res[k].gbps, res[k].seconds);
+                   res[k].ran ? "true" : "false", res[k].verified ? "true" : "false", res[k].gbps,
+                   res[k].seconds);
             bench_json_string(stdout, res[k].note);
             printf(",\"stats\":");
             bench_json_string(stdout, res[k].stats);
@@ -699,7 +697,9 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
                nsegs);
         for (int k = 0; k < nres; k++)
             printf("  %-26s %8.2f GB/s  %s  (%s)\n", res[k].name, res[k].gbps,
-                   !res[k].ran ? "not run " : res[k].verified ? "verified" : "WRONG   ",
+                   !res[k].ran       ? "not run "
+                   : res[k].verified ? "verified"
+                                     : "WRONG   ",
                    res[k].note);
         if (best_shader > 0 && native_gbps > 0)
             printf("  shader / driver: %.2fx\n", best_shader / native_gbps);
