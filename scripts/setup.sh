@@ -8,7 +8,7 @@ PACKAGES=(
   liburing-dev libdeflate-dev libelf-dev libcmocka-dev
   libvulkan-dev glslc spirv-tools
   mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
-  wine64 gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64
+  wine64 gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 xvfb
   fio valgrind clang libclang-rt-14-dev python3
 )
 

@@ -4,7 +4,7 @@
 # dstorage.dll (the copy a game ships), which dsvk's builtin must replace.
 #
 #   run_wine_test.sh --prefix DIR --game DIR --exe PROGRAM.exe [--dummy DLL] [--shim SO]
-#                    [--timeout S] [--after CMD] [--expect-output REGEX] [-- ARGS...]
+#                    [--timeout S] [--after CMD] [--expect-output REGEX] [--x11] [-- ARGS...]
 #
 # --prefix   the WINEPREFIX; created once per build directory with wineboot -i (cached,
 #            serialized with flock so parallel tests share it)
@@ -12,11 +12,18 @@
 # --after    a shell command run after the program succeeded, in the game folder (checks on
 #            files the program wrote)
 # --expect-output  an extended regex the program's output (stdout + stderr) must match
+# --x11      run under a private Xvfb server (DISPLAY set for Wine): Wine 8.0's winevulkan
+#            creates no VkInstance without a display driver (winex11). Xvfb picks a free
+#            display itself (-displayfd) and is killed at the end, after the prefix's
+#            wineserver. The prefix must be one only --x11 runs use, and they hold its lock
+#            for the whole run: a desktop process (explorer.exe) started headless by another
+#            program of the same prefix would leave this one without a display driver.
+#            Missing Xvfb is a failure.
 # Wine is $DSVK_WINE, else wine64 / wine on PATH, else Debian's /usr/lib/wine/wine64.
 # Missing Wine is a failure, never a skip.
 set -eu
 
-prefix= game= exe= dummy= shim= timeout_s=120 after= expect=
+prefix= game= exe= dummy= shim= timeout_s=120 after= expect= x11=
 while [ $# -gt 0 ]; do
     case "$1" in
     --prefix) prefix=$2; shift 2 ;;
@@ -27,6 +34,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=$2; shift 2 ;;
     --after) after=$2; shift 2 ;;
     --expect-output) expect=$2; shift 2 ;;
+    --x11) x11=1; shift ;;
     --) shift; break ;;
     *) echo "run_wine_test.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -50,6 +58,45 @@ export WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES="${WINEDLLOVERRIDES:
 unset DISPLAY WAYLAND_DISPLAY || true
 
 mkdir -p "$prefix.lock.d"
+xvfb_pid=
+if [ -n "$x11" ]; then
+    xvfb=$(command -v Xvfb || true)
+    if [ -z "$xvfb" ]; then
+        echo "FAIL: Xvfb was not found (install Debian's xvfb: scripts/setup.sh); this test needs an X display for Wine's winevulkan"
+        exit 1
+    fi
+    # Only --x11 runs use this prefix; one at a time, for the whole run (fd 8 stays open).
+    exec 8>"$prefix.lock.d/x11-run"
+    flock 8
+    displayfile="$prefix.lock.d/xvfb-display"
+    : >"$displayfile"
+    "$xvfb" -displayfd 7 -nolisten tcp -noreset -screen 0 640x480x24 7>"$displayfile" \
+        >"$prefix.lock.d/xvfb.log" 2>&1 &
+    xvfb_pid=$!
+    stop_x11() {
+        # The prefix's wineserver (and its explorer.exe) goes with this display.
+        timeout 20 "$wineserver" -k >/dev/null 2>&1 || true
+        kill "$xvfb_pid" 2>/dev/null || true
+        wait "$xvfb_pid" 2>/dev/null || true
+    }
+    trap stop_x11 EXIT
+    trap 'exit 1' INT TERM HUP
+    n=0
+    while ! grep -q '^[0-9][0-9]*$' "$displayfile" 2>/dev/null; do
+        if ! kill -0 "$xvfb_pid" 2>/dev/null || [ $n -ge 100 ]; then
+            cat "$prefix.lock.d/xvfb.log"
+            echo "FAIL: Xvfb did not start (log above)"
+            exit 1
+        fi
+        sleep 0.1
+        n=$((n + 1))
+    done
+    export DISPLAY=":$(cat "$displayfile")"
+    # Such tests may set XDG_DATA_HOME (the build tree's Vulkan layer manifest): keep Wine's
+    # menu builder from writing .desktop files there.
+    export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;winemenubuilder.exe="
+    echo "wine-test: Xvfb on $DISPLAY"
+fi
 (
     flock 9
     if [ ! -f "$prefix/.dsvk-ready" ]; then
