@@ -3,17 +3,23 @@
  * vkd3d-proton. It creates a Vulkan instance and device through Wine's vulkan-1.dll with
  * VkApplicationInfo.pEngineName = "vkd3d" (so dsvk's implicit layer, enabled with DSVK=1,
  * captures the device in this Wine process and registers it with the core), a VkBuffer with
- * host-visible memory on it, and wraps both in a minimal ID3D12Device / ID3D12Resource of its
- * own that answer vkd3d-proton's ID3D12DXVKInteropDevice1 as dsvk's d3d12_dest.c uses it
- * (GetVulkanHandles, GetVulkanResourceInfo1; GetDesc of the resource). Then, through the
- * DirectStorage API of dsvk's dstorage.dll only: a queue created with that device, GDeflate
- * from a file and from memory and an uncompressed file range into DSTORAGE_REQUEST_DESTINATION_
- * BUFFER destinations at offsets (two of the resources "placed" in the VkBuffer at an offset
- * of their own, which the DLL must add), a status entry and a fence signal; the mapped memory
- * then holds the reference data exactly there and nothing else changed.
+ * host-visible memory and two RGBA8 textures on it, and wraps them in a minimal ID3D12Device /
+ * ID3D12Resource of its own that answer vkd3d-proton's ID3D12DXVKInteropDevice1 as dsvk's
+ * d3d12_dest.c uses it (GetVulkanHandles, GetVulkanResourceInfo1, GetVulkanImageLayout; the
+ * device's GetCopyableFootprints; the resource's GetDesc). Then, through the DirectStorage API
+ * of dsvk's dstorage.dll only, on queues created with that device:
+ *  - DSTORAGE_REQUEST_DESTINATION_BUFFER: GDeflate from a file and from memory and an
+ *    uncompressed file range, at offsets, two of the resources "placed" in the VkBuffer at an
+ *    offset of their own (which the DLL must add); the mapped memory then holds the reference
+ *    data exactly there and nothing else changed;
+ *  - TEXTURE_REGION: a GDeflate stream (made with the DirectStorage codec) into a 32x16
+ *    region of a 64x32 texture; MULTIPLE_SUBRESOURCES: both mips of a 16x16 texture from a
+ *    file, at their footprints; read back, the rest of the textures untouched;
+ * with status entries and a fence signal.
  *
  * The Khronos validation layer is expected to run (VK_INSTANCE_LAYERS set by the test's
- * environment: winevulkan does not pass application-enabled layers down); a debug-utils
+ * environment: Wine 8.0's winevulkan refuses layers the application enables, with
+ * VK_ERROR_LAYER_NOT_PRESENT); a debug-utils
  * messenger counts its warnings and errors, zero expected, after a canary (a buffer of size 0)
  * proved that the layer and the messenger work.
  *
@@ -39,6 +45,13 @@ static struct {
     VkBuffer buffer;
     VkDeviceMemory memory;
     uint8_t *map;
+    VkPhysicalDeviceMemoryProperties mem;
+    VkQueue queue;
+    VkCommandPool pool;
+    VkCommandBuffer cmd;
+    VkBuffer scratch; /* host-visible, for image uploads and readbacks */
+    VkDeviceMemory scratch_memory;
+    uint8_t *scratch_map;
 } vk;
 
 static volatile LONG vk_messages;
@@ -59,6 +72,35 @@ static VkBool32 VKAPI_PTR on_message(VkDebugUtilsMessageSeverityFlagBitsEXT seve
 #define VK_DEVICE_FN(name) ((PFN_##name)vk.gdpa(vk.device, #name))
 
 #define BUFFER_SIZE (2u << 20)
+#define SCRATCH_SIZE (1u << 20)
+
+static uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags want)
+{
+    for (uint32_t i = 0; i < vk.mem.memoryTypeCount; i++)
+        if ((bits & (1u << i)) && (vk.mem.memoryTypes[i].propertyFlags & want) == want)
+            return i;
+    REQUIRE(false, "a memory type with flags %#x", (unsigned)want);
+    return 0;
+}
+
+static VkDeviceMemory bind_memory(VkBuffer buffer, VkImage image, VkMemoryPropertyFlags want)
+{
+    VkMemoryRequirements req;
+    if (buffer)
+        VK_DEVICE_FN(vkGetBufferMemoryRequirements)(vk.device, buffer, &req);
+    else
+        VK_DEVICE_FN(vkGetImageMemoryRequirements)(vk.device, image, &req);
+    VkMemoryAllocateInfo mai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+                                .allocationSize = req.size,
+                                .memoryTypeIndex = memory_type(req.memoryTypeBits, want)};
+    VkDeviceMemory m = VK_NULL_HANDLE;
+    REQUIRE(VK_DEVICE_FN(vkAllocateMemory)(vk.device, &mai, NULL, &m) == VK_SUCCESS,
+            "vkAllocateMemory");
+    VkResult r = buffer ? VK_DEVICE_FN(vkBindBufferMemory)(vk.device, buffer, m, 0)
+                        : VK_DEVICE_FN(vkBindImageMemory)(vk.device, image, m, 0);
+    REQUIRE(r == VK_SUCCESS, "bind memory: %d", (int)r);
+    return m;
+}
 
 static void vulkan_create(void)
 {
@@ -161,34 +203,140 @@ static void vulkan_create(void)
                                        VK_BUFFER_USAGE_STORAGE_BUFFER_BIT};
     REQUIRE(VK_DEVICE_FN(vkCreateBuffer)(vk.device, &bci, NULL, &vk.buffer) == VK_SUCCESS,
             "vkCreateBuffer");
-    VkMemoryRequirements req;
-    VK_DEVICE_FN(vkGetBufferMemoryRequirements)(vk.device, vk.buffer, &req);
-    VkPhysicalDeviceMemoryProperties mem;
-    VK_INSTANCE_FN(vkGetPhysicalDeviceMemoryProperties)(vk.physical, &mem);
-    const VkMemoryPropertyFlags want =
+    VK_INSTANCE_FN(vkGetPhysicalDeviceMemoryProperties)(vk.physical, &vk.mem);
+    const VkMemoryPropertyFlags host =
         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-    uint32_t type = UINT32_MAX;
-    for (uint32_t i = 0; i < mem.memoryTypeCount && type == UINT32_MAX; i++)
-        if ((req.memoryTypeBits & (1u << i)) && (mem.memoryTypes[i].propertyFlags & want) == want)
-            type = i;
-    REQUIRE(type != UINT32_MAX, "a host-visible coherent memory type");
-    VkMemoryAllocateInfo mai = {.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-                                .allocationSize = req.size,
-                                .memoryTypeIndex = type};
-    REQUIRE(VK_DEVICE_FN(vkAllocateMemory)(vk.device, &mai, NULL, &vk.memory) == VK_SUCCESS,
-            "vkAllocateMemory");
-    REQUIRE(VK_DEVICE_FN(vkBindBufferMemory)(vk.device, vk.buffer, vk.memory, 0) == VK_SUCCESS,
-            "vkBindBufferMemory");
+    vk.memory = bind_memory(vk.buffer, VK_NULL_HANDLE, host);
     void *map = NULL;
     REQUIRE(VK_DEVICE_FN(vkMapMemory)(vk.device, vk.memory, 0, VK_WHOLE_SIZE, 0, &map) ==
                     VK_SUCCESS &&
                 map,
             "vkMapMemory");
     vk.map = map;
+
+    /* For the textures: a queue (the one dsvk shares on lavapipe), commands, a scratch buffer. */
+    VK_DEVICE_FN(vkGetDeviceQueue)(vk.device, 0, 0, &vk.queue);
+    REQUIRE(vk.queue != NULL, "queue 0 of family 0");
+    VkCommandPoolCreateInfo pci = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+                                   .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+                                   .queueFamilyIndex = 0};
+    REQUIRE(VK_DEVICE_FN(vkCreateCommandPool)(vk.device, &pci, NULL, &vk.pool) == VK_SUCCESS,
+            "command pool");
+    VkCommandBufferAllocateInfo cai = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+                                       .commandPool = vk.pool,
+                                       .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+                                       .commandBufferCount = 1};
+    REQUIRE(VK_DEVICE_FN(vkAllocateCommandBuffers)(vk.device, &cai, &vk.cmd) == VK_SUCCESS,
+            "command buffer");
+    bci.size = SCRATCH_SIZE;
+    bci.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
+    REQUIRE(VK_DEVICE_FN(vkCreateBuffer)(vk.device, &bci, NULL, &vk.scratch) == VK_SUCCESS,
+            "scratch buffer");
+    vk.scratch_memory = bind_memory(vk.scratch, VK_NULL_HANDLE, host);
+    REQUIRE(VK_DEVICE_FN(vkMapMemory)(vk.device, vk.scratch_memory, 0, VK_WHOLE_SIZE, 0, &map) ==
+                    VK_SUCCESS &&
+                map,
+            "vkMapMemory");
+    vk.scratch_map = map;
+}
+
+/* A 2D RGBA8 texture as vkd3d-proton would create one (optimal tiling, device memory). */
+static VkImage image_create(uint32_t w, uint32_t h, uint32_t mips, VkDeviceMemory *memory)
+{
+    VkImageCreateInfo ici = {.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+                             .imageType = VK_IMAGE_TYPE_2D,
+                             .format = VK_FORMAT_R8G8B8A8_UNORM,
+                             .extent = {w, h, 1},
+                             .mipLevels = mips,
+                             .arrayLayers = 1,
+                             .samples = VK_SAMPLE_COUNT_1_BIT,
+                             .tiling = VK_IMAGE_TILING_OPTIMAL,
+                             .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                                      VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+                             .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED};
+    VkImage image = VK_NULL_HANDLE;
+    REQUIRE(VK_DEVICE_FN(vkCreateImage)(vk.device, &ici, NULL, &image) == VK_SUCCESS,
+            "vkCreateImage");
+    *memory = bind_memory(VK_NULL_HANDLE, image, 0);
+    return image;
+}
+
+static void barrier(VkImage image, VkImageLayout from, VkImageLayout to, VkAccessFlags src,
+                    VkAccessFlags dst, VkPipelineStageFlags src_stage,
+                    VkPipelineStageFlags dst_stage)
+{
+    VkImageMemoryBarrier b = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = src,
+        .dstAccessMask = dst,
+        .oldLayout = from,
+        .newLayout = to,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .image = image,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, VK_REMAINING_MIP_LEVELS, 0, 1}};
+    VK_DEVICE_FN(vkCmdPipelineBarrier)(vk.cmd, src_stage, dst_stage, 0, 0, NULL, 0, NULL, 1, &b);
+}
+
+/* Copies between the scratch buffer (mips tightly packed, one after the other) and every
+ * mip of the image; returns the bytes. Upload leaves the image in GENERAL. */
+static size_t image_copy(VkImage image, uint32_t w, uint32_t h, uint32_t mips, bool upload)
+{
+    VkBufferImageCopy regions[8];
+    size_t at = 0;
+    for (uint32_t m = 0; m < mips; m++) {
+        uint32_t mw = w >> m ? w >> m : 1, mh = h >> m ? h >> m : 1;
+        regions[m] = (VkBufferImageCopy){.bufferOffset = at,
+                                         .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m, 0, 1},
+                                         .imageExtent = {mw, mh, 1}};
+        at += (size_t)mw * mh * 4;
+    }
+    VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+                                      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT};
+    REQUIRE(VK_DEVICE_FN(vkBeginCommandBuffer)(vk.cmd, &begin) == VK_SUCCESS, "begin");
+    if (upload) {
+        barrier(image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
+                VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                VK_PIPELINE_STAGE_TRANSFER_BIT);
+        VK_DEVICE_FN(vkCmdCopyBufferToImage)
+        (vk.cmd, vk.scratch, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, mips, regions);
+        barrier(image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_GENERAL,
+                VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    } else {
+        /* dsvk's copies finished before the status entry completed (its fence); this orders
+         * the readback after them for the validation layer's sake too. */
+        barrier(image, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT,
+                VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+        VK_DEVICE_FN(vkCmdCopyImageToBuffer)
+        (vk.cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, vk.scratch, mips, regions);
+        barrier(image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_GENERAL,
+                VK_ACCESS_TRANSFER_READ_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+        VkMemoryBarrier host = {.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+                                .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+                                .dstAccessMask = VK_ACCESS_HOST_READ_BIT};
+        VK_DEVICE_FN(vkCmdPipelineBarrier)
+        (vk.cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &host, 0, NULL,
+         0, NULL);
+    }
+    REQUIRE(VK_DEVICE_FN(vkEndCommandBuffer)(vk.cmd) == VK_SUCCESS, "end");
+    VkSubmitInfo si = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+                       .commandBufferCount = 1,
+                       .pCommandBuffers = &vk.cmd};
+    REQUIRE(VK_DEVICE_FN(vkQueueSubmit)(vk.queue, 1, &si, VK_NULL_HANDLE) == VK_SUCCESS, "submit");
+    REQUIRE(VK_DEVICE_FN(vkQueueWaitIdle)(vk.queue) == VK_SUCCESS, "wait");
+    REQUIRE(VK_DEVICE_FN(vkResetCommandBuffer)(vk.cmd, 0) == VK_SUCCESS, "reset");
+    return at;
 }
 
 static void vulkan_destroy(void)
 {
+    VK_DEVICE_FN(vkUnmapMemory)(vk.device, vk.scratch_memory);
+    VK_DEVICE_FN(vkDestroyBuffer)(vk.device, vk.scratch, NULL);
+    VK_DEVICE_FN(vkFreeMemory)(vk.device, vk.scratch_memory, NULL);
+    VK_DEVICE_FN(vkDestroyCommandPool)(vk.device, vk.pool, NULL);
     VK_DEVICE_FN(vkUnmapMemory)(vk.device, vk.memory);
     VK_DEVICE_FN(vkDestroyBuffer)(vk.device, vk.buffer, NULL);
     VK_DEVICE_FN(vkFreeMemory)(vk.device, vk.memory, NULL);
@@ -250,15 +398,17 @@ static struct test_device {
     ID3D12Device device;
     interop interop;
     volatile LONG refs;
-    volatile LONG handles_calls, info_calls, other_calls;
+    volatile LONG handles_calls, info_calls, layout_calls, footprint_calls, other_calls;
 } dev;
 
-#define MAX_RESOURCES 4
+#define MAX_RESOURCES 5
 typedef struct test_resource {
     ID3D12Resource iface;
     volatile LONG refs;
-    UINT64 offset; /* where this "placed" buffer starts in the VkBuffer */
-    UINT64 width;
+    VkImage image;     /* a texture; VK_NULL_HANDLE: a buffer in vk.buffer */
+    UINT64 offset;     /* where this "placed" buffer starts in the VkBuffer */
+    UINT64 width;      /* bytes of a buffer, texels of a texture */
+    UINT height, mips; /* of a texture */
 } test_resource;
 static test_resource resources[MAX_RESOURCES];
 
@@ -353,9 +503,17 @@ static void STDMETHODCALLTYPE io_get_image_layout(interop *This, ID3D12Resource 
                                                   D3D12_RESOURCE_STATES state,
                                                   VkImageLayout *layout)
 {
-    (void)This, (void)r, (void)state;
-    InterlockedIncrement(&dev.other_calls); /* only images have a layout */
-    *layout = VK_IMAGE_LAYOUT_UNDEFINED;
+    (void)This;
+    test_resource *t = resource_of(r);
+    /* DirectStorage destinations are in the COMMON state; the test keeps its images in
+     * GENERAL (what vkd3d-proton reports for COMMON on most images). */
+    if (!t || !t->image || state != D3D12_RESOURCE_STATE_COMMON) {
+        InterlockedIncrement(&dev.other_calls);
+        *layout = VK_IMAGE_LAYOUT_UNDEFINED;
+        return;
+    }
+    InterlockedIncrement(&dev.layout_calls);
+    *layout = VK_IMAGE_LAYOUT_GENERAL;
 }
 static HRESULT STDMETHODCALLTYPE io_get_resource_info(interop *This, ID3D12Resource *r,
                                                       UINT64 *handle, UINT64 *offset)
@@ -379,9 +537,10 @@ static HRESULT STDMETHODCALLTYPE io_get_resource_info1(interop *This, ID3D12Reso
     test_resource *t = resource_of(r);
     if (!t)
         return E_INVALIDARG;
-    *handle = (UINT64)vk.buffer; /* non-dispatchable: winevulkan passes it through */
-    *offset = t->offset;
-    *format = VK_FORMAT_UNDEFINED;
+    /* Non-dispatchable handles: winevulkan passes them through unchanged. */
+    *handle = t->image ? (UINT64)t->image : (UINT64)vk.buffer;
+    *offset = t->image ? 0 : t->offset;
+    *format = t->image ? VK_FORMAT_R8G8B8A8_UNORM : VK_FORMAT_UNDEFINED;
     return S_OK;
 }
 static HRESULT STDMETHODCALLTYPE io_create_queue(interop *This, const D3D12_COMMAND_QUEUE_DESC *d,
@@ -460,15 +619,52 @@ static D3D12_RESOURCE_DESC *STDMETHODCALLTYPE res_get_desc(ID3D12Resource *This,
 {
     test_resource *t = resource_of(This);
     memset(ret, 0, sizeof(*ret));
-    ret->Dimension = D3D12_RESOURCE_DIMENSION_BUFFER;
+    ret->Dimension =
+        t->image ? D3D12_RESOURCE_DIMENSION_TEXTURE2D : D3D12_RESOURCE_DIMENSION_BUFFER;
     ret->Width = t->width;
-    ret->Height = 1;
+    ret->Height = t->image ? t->height : 1;
     ret->DepthOrArraySize = 1;
-    ret->MipLevels = 1;
-    ret->Format = DXGI_FORMAT_UNKNOWN;
+    ret->MipLevels = (UINT16)(t->image ? t->mips : 1);
+    ret->Format = t->image ? DXGI_FORMAT_R8G8B8A8_UNORM : DXGI_FORMAT_UNKNOWN;
     ret->SampleDesc.Count = 1;
-    ret->Layout = D3D12_TEXTURE_LAYOUT_ROW_MAJOR;
+    ret->Layout = t->image ? D3D12_TEXTURE_LAYOUT_UNKNOWN : D3D12_TEXTURE_LAYOUT_ROW_MAJOR;
     return ret;
+}
+
+/* ID3D12Device::GetCopyableFootprints for what this test uses (2D, one array layer, 4-byte
+ * texels), by D3D12's rules: rows at a 256-byte pitch (D3D12_TEXTURE_DATA_PITCH_ALIGNMENT),
+ * subresources at 512-byte offsets (D3D12_TEXTURE_DATA_PLACEMENT_ALIGNMENT). */
+static void STDMETHODCALLTYPE dev_get_copyable_footprints(
+    ID3D12Device *This, const D3D12_RESOURCE_DESC *desc, UINT first, UINT count, UINT64 base,
+    D3D12_PLACED_SUBRESOURCE_FOOTPRINT *layouts, UINT *rows, UINT64 *row_size, UINT64 *total)
+{
+    (void)This;
+    InterlockedIncrement(&dev.footprint_calls);
+    UINT64 at = base, end = 0;
+    for (UINT i = 0; i < count; i++) {
+        UINT mip = first + i;
+        UINT w = (UINT)(desc->Width >> mip), h = desc->Height >> mip;
+        w = w ? w : 1;
+        h = h ? h : 1;
+        UINT pitch = (w * 4 + 255) & ~255u;
+        at = (at + 511) & ~(UINT64)511;
+        if (layouts) {
+            layouts[i].Offset = at;
+            layouts[i].Footprint.Format = desc->Format;
+            layouts[i].Footprint.Width = w;
+            layouts[i].Footprint.Height = h;
+            layouts[i].Footprint.Depth = 1;
+            layouts[i].Footprint.RowPitch = pitch;
+        }
+        if (rows)
+            rows[i] = h;
+        if (row_size)
+            row_size[i] = (UINT64)w * 4;
+        end = at + (UINT64)pitch * (h - 1) + (UINT64)w * 4;
+        at += (UINT64)pitch * h;
+    }
+    if (total)
+        *total = end - base;
 }
 
 static ID3D12DeviceVtbl device_methods;
@@ -479,6 +675,7 @@ static void d3d12_create(void)
     device_methods.QueryInterface = dev_qi;
     device_methods.AddRef = dev_add_ref;
     device_methods.Release = dev_release;
+    device_methods.GetCopyableFootprints = dev_get_copyable_footprints;
     dev.device.lpVtbl = &device_methods;
     dev.interop.lpVtbl = &interop_methods;
     dev.refs = 1;
@@ -496,6 +693,15 @@ static ID3D12Resource *resource(int i, UINT64 offset, UINT64 width)
     resources[i].offset = offset;
     resources[i].width = width;
     return &resources[i].iface;
+}
+
+static ID3D12Resource *texture(int i, VkImage image, UINT w, UINT h, UINT mips)
+{
+    ID3D12Resource *r = resource(i, 0, w);
+    resources[i].image = image;
+    resources[i].height = h;
+    resources[i].mips = mips;
+    return r;
 }
 
 /* --- the test --- */
@@ -556,6 +762,59 @@ int main(void)
     };
     for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
         memcpy(expect + regions[i].at, regions[i].data, regions[i].size);
+
+    /* Textures: A (64x32, one mip) gets a region, B (16x16, two mips) every subresource. Both
+     * start with a known pattern, uploaded by this program, and stay in GENERAL. */
+    VkDeviceMemory mem_a, mem_b;
+    VkImage img_a = image_create(64, 32, 1, &mem_a), img_b = image_create(16, 16, 2, &mem_b);
+    uint8_t *tex_a = malloc(64 * 32 * 4), *tex_b = malloc((16 * 16 + 8 * 8) * 4);
+    REQUIRE(tex_a && tex_b, "memory");
+    wt_fill(tex_a, 64 * 32 * 4, 5, 0);
+    wt_fill(tex_b, (16 * 16 + 8 * 8) * 4, 6, 0);
+    memcpy(vk.scratch_map, tex_a, 64 * 32 * 4);
+    image_copy(img_a, 64, 32, 1, true);
+    memcpy(vk.scratch_map, tex_b, (16 * 16 + 8 * 8) * 4);
+    image_copy(img_b, 16, 16, 2, true);
+    ID3D12Resource *res_a = texture(3, img_a, 64, 32, 1);
+    ID3D12Resource *res_b = texture(4, img_b, 16, 16, 2);
+
+    /* A's region (8,4)-(40,20): 32x16 texels, laid out as GetCopyableFootprints says for a
+     * texture of the region's size (rows at a 256-byte pitch), GDeflate-compressed with the
+     * DirectStorage codec, from memory. The padding between rows is junk, never copied. */
+    const UINT rx = 8, ry = 4, rw = 32, rh = 16, region_pitch = 256;
+    const UINT32 region_size = region_pitch * (rh - 1) + rw * 4;
+    uint8_t *region_src = malloc(region_size);
+    REQUIRE(region_src != NULL, "memory");
+    wt_fill(region_src, region_size, 7, 0);
+    for (UINT y = 0; y < rh; y++)
+        memcpy(tex_a + ((ry + y) * 64 + rx) * 4, region_src + y * region_pitch, rw * 4);
+    IDStorageCompressionCodec *codec = NULL;
+    CHECK_HR(DStorageCreateCompressionCodec(DSTORAGE_COMPRESSION_FORMAT_GDEFLATE, 1,
+                                            &IID_IDStorageCompressionCodec, (void **)&codec),
+             S_OK);
+    REQUIRE(codec != NULL, "codec");
+    size_t region_bound = codec->lpVtbl->CompressBufferBound(codec, region_size), region_packed = 0;
+    void *region_stream = malloc(region_bound);
+    REQUIRE(region_stream != NULL, "memory");
+    CHECK_HR(codec->lpVtbl->CompressBuffer(codec, region_src, region_size,
+                                           DSTORAGE_COMPRESSION_DEFAULT, region_stream,
+                                           region_bound, &region_packed),
+             S_OK);
+    codec->lpVtbl->Release(codec);
+
+    /* B's two mips from a file, uncompressed, at their footprints: mip 0 (16x16) at 0 with a
+     * 256-byte pitch, mip 1 (8x8) at 4096 (512-aligned), 5920 bytes in all. */
+    const UINT32 subs_size = 4096 + 256 * 7 + 8 * 4;
+    uint8_t *subs_src = malloc(subs_size);
+    REQUIRE(subs_src != NULL, "memory");
+    wt_fill(subs_src, subs_size, 8, 0);
+    for (UINT y = 0; y < 16; y++)
+        memcpy(tex_b + y * 16 * 4, subs_src + y * 256, 16 * 4);
+    for (UINT y = 0; y < 8; y++)
+        memcpy(tex_b + (16 * 16 + y * 8) * 4, subs_src + 4096 + y * 256, 8 * 4);
+    wt_write_file(L"mips.bin", subs_src, subs_size);
+    WCHAR mips_path[MAX_PATH];
+    wt_path(mips_path, MAX_PATH, L"mips.bin");
 
     IDStorageFactory *f = wt_factory();
     DSTORAGE_QUEUE_DESC fd = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
@@ -622,6 +881,33 @@ int main(void)
     m.Name = "text_headers.l12 -> placed buffer";
     mq->lpVtbl->EnqueueRequest(mq, &m);
 
+    IDStorageFile *mips_file = NULL;
+    CHECK_HR(f->lpVtbl->OpenFile(f, mips_path, &IID_IDStorageFile, (void **)&mips_file), S_OK);
+    REQUIRE(mips_file != NULL, "mips.bin");
+    DSTORAGE_REQUEST t = {0};
+    t.Options.SourceType = DSTORAGE_REQUEST_SOURCE_FILE;
+    t.Options.DestinationType = DSTORAGE_REQUEST_DESTINATION_MULTIPLE_SUBRESOURCES;
+    t.Source.File.Source = mips_file;
+    t.Source.File.Size = subs_size;
+    t.Destination.MultipleSubresources.Resource = res_b;
+    t.Destination.MultipleSubresources.FirstSubresource = 0;
+    t.UncompressedSize = subs_size;
+    t.Name = "mips.bin -> texture B, both mips";
+    fq->lpVtbl->EnqueueRequest(fq, &t);
+
+    DSTORAGE_REQUEST g = {0};
+    g.Options.CompressionFormat = DSTORAGE_COMPRESSION_FORMAT_GDEFLATE;
+    g.Options.SourceType = DSTORAGE_REQUEST_SOURCE_MEMORY;
+    g.Options.DestinationType = DSTORAGE_REQUEST_DESTINATION_TEXTURE_REGION;
+    g.Source.Memory.Source = region_stream;
+    g.Source.Memory.Size = (UINT32)region_packed;
+    g.Destination.Texture.Resource = res_a;
+    g.Destination.Texture.SubresourceIndex = 0;
+    g.Destination.Texture.Region = (D3D12_BOX){rx, ry, 0, rx + rw, ry + rh, 1};
+    g.UncompressedSize = region_size;
+    g.Name = "GDeflate region -> texture A";
+    mq->lpVtbl->EnqueueRequest(mq, &g);
+
     wt_fence *fence = wt_fence_create();
     fq->lpVtbl->EnqueueSignal(fq, wt_fence_iface(fence), 1);
     fq->lpVtbl->EnqueueStatus(fq, st, 0);
@@ -638,8 +924,12 @@ int main(void)
            (double)(t1.QuadPart - t0.QuadPart) * 1000.0 / (double)hz.QuadPart);
     CHECK_HR(st->lpVtbl->GetHResult(st, 0), S_OK);
     CHECK_HR(st->lpVtbl->GetHResult(st, 1), S_OK);
-    CHECK(dev.info_calls >= 3, "GetVulkanResourceInfo1 asked for every request: %ld",
+    CHECK(dev.info_calls >= 5, "GetVulkanResourceInfo1 asked for every request: %ld",
           (long)dev.info_calls);
+    CHECK(dev.layout_calls >= 2, "GetVulkanImageLayout(COMMON) asked for each texture: %ld",
+          (long)dev.layout_calls);
+    CHECK(dev.footprint_calls >= 2, "GetCopyableFootprints asked for each texture: %ld",
+          (long)dev.footprint_calls);
     DSTORAGE_ERROR_RECORD rec;
     fq->lpVtbl->RetrieveErrorRecord(fq, &rec);
     CHECK(rec.FailureCount == 0, "no failure on the file queue: %u, hr %#lx", rec.FailureCount,
@@ -664,6 +954,27 @@ int main(void)
           "them): %zu bytes differ, the first at %zu",
           diffs, first_diff);
 
+    /* The textures, read back: the region and both mips written, nothing else. */
+    uint8_t *got = malloc(64 * 32 * 4);
+    REQUIRE(got != NULL, "memory");
+    image_copy(img_a, 64, 32, 1, false);
+    memcpy(got, vk.scratch_map, 64 * 32 * 4);
+    size_t bad_a = 0, first_a = SIZE_MAX;
+    for (size_t i = 0; i < 64 * 32 * 4; i++)
+        if (got[i] != tex_a[i]) {
+            first_a = first_a == SIZE_MAX ? i : first_a;
+            bad_a++;
+        }
+    CHECK(bad_a == 0,
+          "texture A: region (8,4)-(40,20) decoded into it, the rest untouched: %zu bytes "
+          "differ, the first at texel (%zu,%zu)",
+          bad_a, first_a / 4 % 64, first_a / 4 / 64);
+    image_copy(img_b, 16, 16, 2, false);
+    CHECK(memcmp(vk.scratch_map, tex_b, 16 * 16 * 4) == 0, "texture B mip 0");
+    CHECK(memcmp(vk.scratch_map + 16 * 16 * 4, tex_b + 16 * 16 * 4, 8 * 8 * 4) == 0,
+          "texture B mip 1");
+    free(got);
+
     fq->lpVtbl->Close(fq);
     mq->lpVtbl->Close(mq);
     fq->lpVtbl->Release(fq);
@@ -674,13 +985,18 @@ int main(void)
           "no interop method but GetVulkanHandles/GetVulkanResourceInfo1: "
           "%ld other calls",
           (long)dev.other_calls);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 5; i++)
         CHECK(resources[i].refs == 1, "resource %d references: %ld", i, (long)resources[i].refs);
+    mips_file->lpVtbl->Release(mips_file);
     mesh_file->lpVtbl->Release(mesh_file);
     raw_file->lpVtbl->Release(raw_file);
     st->lpVtbl->Release(st);
     f->lpVtbl->Release(f);
 
+    VK_DEVICE_FN(vkDestroyImage)(vk.device, img_a, NULL);
+    VK_DEVICE_FN(vkDestroyImage)(vk.device, img_b, NULL);
+    VK_DEVICE_FN(vkFreeMemory)(vk.device, mem_a, NULL);
+    VK_DEVICE_FN(vkFreeMemory)(vk.device, mem_b, NULL);
     vulkan_destroy();
     CHECK(vk_messages == 0, "validation: %ld warning(s)/error(s) (printed above)",
           (long)vk_messages);
