@@ -19,9 +19,8 @@
  *
  * The Khronos validation layer is expected to run (VK_INSTANCE_LAYERS set by the test's
  * environment: Wine 8.0's winevulkan refuses layers the application enables, with
- * VK_ERROR_LAYER_NOT_PRESENT); a debug-utils
- * messenger counts its warnings and errors, zero expected, after a canary (a buffer of size 0)
- * proved that the layer and the messenger work.
+ * VK_ERROR_LAYER_NOT_PRESENT); a debug-utils messenger counts its warnings and errors, zero
+ * expected, after a canary (a buffer of size 0) proved that the layer and the messenger work.
  *
  * The interop interface's IIDs and method order are vkd3d-proton's (include/
  * vkd3d_device_vkd3d_ext.idl), as documented in docs/WINE_BRIDGE.md.
@@ -729,9 +728,14 @@ typedef struct region {
     const char *what;
 } region;
 
-int main(void)
+int main(int argc, char **argv)
 {
-    wt_begin("gpu_dest");
+    /* "factory-first": DStorageGetFactory before the Vulkan device exists (the shim starts
+     * the core's default runtime, the layer finds it later); otherwise the device first (the
+     * layer starts it, the shim finds it). Either way one core, one runtime. */
+    bool factory_first = argc > 1 && strcmp(argv[1], "factory-first") == 0;
+    wt_begin(factory_first ? "gpu_dest (factory first)" : "gpu_dest");
+    IDStorageFactory *f = factory_first ? wt_factory() : NULL;
     WCHAR dir[MAX_PATH];
     wt_vectors_dir(dir, MAX_PATH);
     vec mesh, text, longd;
@@ -816,7 +820,8 @@ int main(void)
     WCHAR mips_path[MAX_PATH];
     wt_path(mips_path, MAX_PATH, L"mips.bin");
 
-    IDStorageFactory *f = wt_factory();
+    if (!f)
+        f = wt_factory();
     DSTORAGE_QUEUE_DESC fd = {.SourceType = DSTORAGE_REQUEST_SOURCE_FILE,
                               .Capacity = DSTORAGE_MIN_QUEUE_CAPACITY,
                               .Priority = DSTORAGE_PRIORITY_NORMAL,
