@@ -732,9 +732,15 @@ int main(int argc, char **argv)
 {
     /* "factory-first": DStorageGetFactory before the Vulkan device exists (the shim starts
      * the core's default runtime, the layer finds it later); otherwise the device first (the
-     * layer starts it, the shim finds it). Either way one core, one runtime. */
+     * layer starts it, the shim finds it). Either way one core, one runtime.
+     * "layer-off": run with dsvk's layer not loaded (DSVK unset): the interop device answers,
+     * but no Vulkan device of the core has its UUID, so every GPU request fails with
+     * E_DSTORAGE_INVALID_DESTINATION_TYPE and nothing is written. */
     bool factory_first = argc > 1 && strcmp(argv[1], "factory-first") == 0;
-    wt_begin(factory_first ? "gpu_dest (factory first)" : "gpu_dest");
+    bool layer_off = argc > 1 && strcmp(argv[1], "layer-off") == 0;
+    wt_begin(factory_first ? "gpu_dest (factory first)"
+             : layer_off   ? "gpu_dest (layer off)"
+                           : "gpu_dest");
     IDStorageFactory *f = factory_first ? wt_factory() : NULL;
     WCHAR dir[MAX_PATH];
     wt_vectors_dir(dir, MAX_PATH);
@@ -764,7 +770,7 @@ int main(int argc, char **argv)
         {(3u << 19) + 1236, (const uint8_t *)longd.raw + raw_src_offset, raw_size,
          "uncompressed file range -> placed buffer (+1.5 MiB) at 1236"},
     };
-    for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+    for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]) && !layer_off; i++)
         memcpy(expect + regions[i].at, regions[i].data, regions[i].size);
 
     /* Textures: A (64x32, one mip) gets a region, B (16x16, two mips) every subresource. Both
@@ -790,7 +796,7 @@ int main(int argc, char **argv)
     uint8_t *region_src = malloc(region_size);
     REQUIRE(region_src != NULL, "memory");
     wt_fill(region_src, region_size, 7, 0);
-    for (UINT y = 0; y < rh; y++)
+    for (UINT y = 0; y < rh && !layer_off; y++)
         memcpy(tex_a + ((ry + y) * 64 + rx) * 4, region_src + y * region_pitch, rw * 4);
     IDStorageCompressionCodec *codec = NULL;
     CHECK_HR(DStorageCreateCompressionCodec(DSTORAGE_COMPRESSION_FORMAT_GDEFLATE, 1,
@@ -812,9 +818,9 @@ int main(int argc, char **argv)
     uint8_t *subs_src = malloc(subs_size);
     REQUIRE(subs_src != NULL, "memory");
     wt_fill(subs_src, subs_size, 8, 0);
-    for (UINT y = 0; y < 16; y++)
+    for (UINT y = 0; y < 16 && !layer_off; y++)
         memcpy(tex_b + y * 16 * 4, subs_src + y * 256, 16 * 4);
-    for (UINT y = 0; y < 8; y++)
+    for (UINT y = 0; y < 8 && !layer_off; y++)
         memcpy(tex_b + (16 * 16 + y * 8) * 4, subs_src + 4096 + y * 256, 8 * 4);
     wt_write_file(L"mips.bin", subs_src, subs_size);
     WCHAR mips_path[MAX_PATH];
@@ -927,24 +933,30 @@ int main(int argc, char **argv)
     QueryPerformanceCounter(&t1);
     printf("requests done %.1f ms after Submit\n",
            (double)(t1.QuadPart - t0.QuadPart) * 1000.0 / (double)hz.QuadPart);
-    CHECK_HR(st->lpVtbl->GetHResult(st, 0), S_OK);
-    CHECK_HR(st->lpVtbl->GetHResult(st, 1), S_OK);
-    CHECK(dev.info_calls >= 5, "GetVulkanResourceInfo1 asked for every request: %ld",
-          (long)dev.info_calls);
-    CHECK(dev.layout_calls >= 2, "GetVulkanImageLayout(COMMON) asked for each texture: %ld",
-          (long)dev.layout_calls);
-    CHECK(dev.footprint_calls >= 2, "GetCopyableFootprints asked for each texture: %ld",
-          (long)dev.footprint_calls);
+    const HRESULT want = layer_off ? E_DSTORAGE_INVALID_DESTINATION_TYPE : S_OK;
+    CHECK_HR(st->lpVtbl->GetHResult(st, 0), want);
+    CHECK_HR(st->lpVtbl->GetHResult(st, 1), want);
+    if (!layer_off) {
+        CHECK(dev.info_calls >= 5, "GetVulkanResourceInfo1 asked for every request: %ld",
+              (long)dev.info_calls);
+        CHECK(dev.layout_calls >= 2, "GetVulkanImageLayout(COMMON) asked for each texture: %ld",
+              (long)dev.layout_calls);
+        CHECK(dev.footprint_calls >= 2, "GetCopyableFootprints asked for each texture: %ld",
+              (long)dev.footprint_calls);
+    }
+    /* Three requests on the file queue, two on the memory queue: all fail, or none. */
     DSTORAGE_ERROR_RECORD rec;
     fq->lpVtbl->RetrieveErrorRecord(fq, &rec);
-    CHECK(rec.FailureCount == 0, "no failure on the file queue: %u, hr %#lx", rec.FailureCount,
+    CHECK(rec.FailureCount == (layer_off ? 3u : 0u) && rec.FirstFailure.HResult == want,
+          "failures on the file queue: %u, hr %#lx", rec.FailureCount,
           (unsigned long)rec.FirstFailure.HResult);
     mq->lpVtbl->RetrieveErrorRecord(mq, &rec);
-    CHECK(rec.FailureCount == 0, "no failure on the memory queue: %u, hr %#lx", rec.FailureCount,
+    CHECK(rec.FailureCount == (layer_off ? 2u : 0u) && rec.FirstFailure.HResult == want,
+          "failures on the memory queue: %u, hr %#lx", rec.FailureCount,
           (unsigned long)rec.FirstFailure.HResult);
 
     /* The buffer's memory: the data exactly where the requests put it, nothing else. */
-    for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+    for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]) && !layer_off; i++)
         CHECK(memcmp(vk.map + regions[i].at, regions[i].data, regions[i].size) == 0, "%s",
               regions[i].what);
     size_t first_diff = SIZE_MAX, diffs = 0;
