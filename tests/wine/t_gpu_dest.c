@@ -131,8 +131,10 @@ static void vulkan_create(void)
     REQUIRE(create_instance != NULL, "vkCreateInstance");
     VkResult r = create_instance(&ici, NULL, &vk.instance);
     REQUIRE(r == VK_SUCCESS,
-            "vkCreateInstance through winevulkan = %d (VK_ERROR_INITIALIZATION_FAILED = -3 "
-            "means Wine has no display driver: is DISPLAY an X server?)",
+            "vkCreateInstance through winevulkan = %d (-3, VK_ERROR_INITIALIZATION_FAILED: "
+            "Wine has no display driver (is DISPLAY an X server?) or the driver failed; -9, "
+            "VK_ERROR_INCOMPATIBLE_DRIVER: no Vulkan driver (VK_DRIVER_FILES must name "
+            "lavapipe's lvp_icd.x86_64.json, from mesa-vulkan-drivers))",
             (int)r);
     PFN_vkCreateDebugUtilsMessengerEXT create_messenger =
         VK_INSTANCE_FN(vkCreateDebugUtilsMessengerEXT);
