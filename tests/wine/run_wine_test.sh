@@ -70,7 +70,8 @@ if [ -n "$x11" ]; then
     flock 8
     displayfile="$prefix.lock.d/xvfb-display"
     : >"$displayfile"
-    "$xvfb" -displayfd 7 -nolisten tcp -noreset -screen 0 640x480x24 7>"$displayfile" \
+    # Xvfb must not inherit the lock (fd 8): killed with this script, it could keep it.
+    "$xvfb" -displayfd 7 -nolisten tcp -noreset -screen 0 640x480x24 7>"$displayfile" 8>&- \
         >"$prefix.lock.d/xvfb.log" 2>&1 &
     xvfb_pid=$!
     stop_x11() {
