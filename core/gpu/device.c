@@ -1,14 +1,35 @@
 /* A registered GPU device: validation, work accounting, clients, the queue lock, draining. */
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gpu/device.h"
+
+/* Version 1 ended with max_decompression_indirect_count; version 2 appended enabled_shader
+ * right behind it. Registrants built against the version-1 header pass a structure that ends
+ * there, so nothing past it may be read. */
+_Static_assert(offsetof(dsvk_vk_device_desc, enabled_shader) ==
+                   offsetof(dsvk_vk_device_desc, max_decompression_indirect_count) +
+                       sizeof(uint64_t),
+               "description version 2 must append to version 1's layout");
+
+/* Bytes of the description a registrant of this version passes; 0 for unknown versions. */
+static size_t desc_size(uint32_t version)
+{
+    switch (version) {
+    case 1: return offsetof(dsvk_vk_device_desc, enabled_shader);
+    case 2: return sizeof(dsvk_vk_device_desc);
+    default: return 0;
+    }
+}
 
 static const char *check_desc(const dsvk_vk_device_desc *d)
 {
     if (!d)
         return "no description";
-    if (d->version != DSVK_VK_DEVICE_DESC_VERSION)
-        return "description version mismatch (layer and core from different builds?)";
+    if (!desc_size(d->version))
+        return "description version unknown to this core (layer and core from different "
+               "builds?)";
     if (!d->instance || !d->physical_device || !d->device || !d->queue)
         return "a NULL Vulkan handle";
     if (!d->get_instance_proc_addr || !d->get_device_proc_addr)
@@ -34,7 +55,8 @@ dsvk_result dsvk_device_create(dsvk_runtime *rt, const dsvk_vk_device_desc *desc
         return DSVK_E_NO_MEMORY;
     }
     dev->rt = rt;
-    dev->desc = *desc;
+    /* Only the registrant's version's fields; the later ones stay zero (calloc). */
+    memcpy(&dev->desc, desc, desc_size(desc->version));
     if (!dsvk_vk_dispatch_load(&dev->vk, &dev->desc, why)) {
         free(dev);
         return DSVK_E_UNSUPPORTED;

@@ -53,11 +53,13 @@ void dsvk_gpu_exec_finished(struct dsvk_exec *e);
 typedef struct dsvk_gpu_executor_opts {
     /* AUTO: $DSVK_STAGING when set (host|rebar|auto), else auto. */
     dsvk_staging_placement staging;
-    /* What dsvk_vk_device_desc does not carry yet (DSVK_VK_DEVICE_DESC_VERSION 1): the
-     * GDeflate shader needs storageBuffer8BitAccess enabled, and its atomics use Device
-     * scope, which a device with vulkanMemoryModel enabled allows only with
-     * vulkanMemoryModelDeviceScope. Set this when both hold; without it the shader is not
-     * used on the device. */
+    /* For registrants whose description does not say which shader features are enabled
+     * (version 1, or a version-2 description with enabled_shader left zero): the GDeflate
+     * shader needs storageBuffer8BitAccess enabled, and its atomics use Device scope, which a
+     * device with vulkanMemoryModel enabled allows only with vulkanMemoryModelDeviceScope.
+     * Setting this promises both; the shader is then usable as if
+     * enabled_shader.storage_buffer_8bit were set. Descriptions that carry the features
+     * (the layer's) need no promise. */
     bool shader_features;
 } dsvk_gpu_executor_opts;
 

@@ -27,8 +27,18 @@ static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_o
                                  const char **why)
 {
     const dsvk_vk_device_desc *d = &x->dev->desc;
-    if (!opts->shader_features) {
-        *why = "storageBuffer8BitAccess is not known to be enabled on the device";
+    /* What the description says is enabled (version 2); a registrant's shader_features is the
+     * older promise of storageBuffer8BitAccess, for descriptions that cannot say it (version
+     * 1 zeroes the memory-model fields, and the promise covers the rule on them). */
+    dsvk_vk_enabled_shader f = d->enabled_shader;
+    f.storage_buffer_8bit = f.storage_buffer_8bit || opts->shader_features;
+    if (!f.storage_buffer_8bit) {
+        *why = "storageBuffer8BitAccess is not enabled on the device";
+        return NULL;
+    }
+    if (f.vulkan_memory_model && !f.vulkan_memory_model_device_scope) {
+        *why = "vulkanMemoryModel is enabled without vulkanMemoryModelDeviceScope, which the "
+               "shader's device-scope atomics need";
         return NULL;
     }
     if (x->ring_size > d->properties.limits.maxStorageBufferRange) {
@@ -47,6 +57,9 @@ static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_o
             },
         .limits = d->properties.limits,
         .storage_buffer_8bit = true,
+        .shader_int8 = f.shader_int8,
+        .vulkan_memory_model = f.vulkan_memory_model,
+        .vulkan_memory_model_device_scope = f.vulkan_memory_model_device_scope,
     };
     dsvk_gdgpu *g = NULL;
     if (dsvk_gdgpu_create(&info, DSVK_GDGPU_VARIANT_AUTO, &g) != DSVK_OK)

@@ -50,9 +50,16 @@ extern "C" {
 #define DSVK_VK_EXT_MEMORY_DECOMPRESSION_NAME "VK_EXT_memory_decompression"
 #define DSVK_VK_NV_MEMORY_DECOMPRESSION_NAME "VK_NV_memory_decompression"
 
-/* Bumped whenever dsvk_vk_device_desc changes layout: the layer and the core are separate
- * files that may come from different builds. */
-#define DSVK_VK_DEVICE_DESC_VERSION 1
+/*
+ * The layout of dsvk_vk_device_desc a registrant was built with: the layer and the core are
+ * separate files that may come from different builds. The description only grows at its end;
+ * the core accepts every version up to its own and reads only the fields of the version it is
+ * given (later fields read as zero/false). A registrant built against a newer header than the
+ * core is refused (DSVK_E_INVALID_ARGUMENT).
+ *   1: everything up to max_decompression_indirect_count;
+ *   2: enabled_shader.
+ */
+#define DSVK_VK_DEVICE_DESC_VERSION 2
 
 /* Called with the description's lock_user; must not fail. */
 typedef void (*dsvk_vk_queue_lock_fn)(void *user);
@@ -68,6 +75,20 @@ typedef struct dsvk_vk_enabled {
     bool memory_decompression_nv;  /* VK_NV_memory_decompression + its feature */
     bool memory_decompression_ext; /* VK_EXT_memory_decompression + its feature */
 } dsvk_vk_enabled;
+
+/* Features dsvk's GDeflate compute shader depends on, as enabled on the device (not merely
+ * supported). Description version 2. */
+typedef struct dsvk_vk_enabled_shader {
+    bool storage_buffer_8bit; /* storageBuffer8BitAccess (1.2 or VK_KHR_8bit_storage): the
+                                 shader is used only with it */
+    bool shader_int8;         /* shaderInt8 (1.2 or VK_KHR_shader_float16_int8): the decoder's
+                                 builds with a shared-memory output window use it */
+    /* vulkanMemoryModel and vulkanMemoryModelDeviceScope (1.2 or VK_KHR_vulkan_memory_model):
+     * with the first enabled and not the second, shaders may not use Device scope, which the
+     * decoder's atomics do, so the shader is not used. */
+    bool vulkan_memory_model;
+    bool vulkan_memory_model_device_scope;
+} dsvk_vk_enabled_shader;
 
 typedef struct dsvk_vk_device_desc {
     uint32_t version; /* DSVK_VK_DEVICE_DESC_VERSION */
@@ -118,6 +139,9 @@ typedef struct dsvk_vk_device_desc {
     /* VkPhysicalDeviceMemoryDecompressionPropertiesNV/EXT, 0 when not enabled. */
     uint64_t decompression_methods; /* VK_MEMORY_DECOMPRESSION_METHOD_GDEFLATE_1_0_BIT_* */
     uint64_t max_decompression_indirect_count;
+
+    /* ---- version 2 ---- */
+    dsvk_vk_enabled_shader enabled_shader;
 } dsvk_vk_device_desc;
 
 /*
@@ -125,7 +149,9 @@ typedef struct dsvk_vk_device_desc {
  * must stay valid until dsvk_device_unregister returns. Resolves the core's Vulkan entry
  * points through get_device_proc_addr and fails with DSVK_E_UNSUPPORTED when a required
  * Vulkan 1.0 one is missing. Errors: INVALID_ARGUMENT (NULL handle or function, one lock
- * callback without the other, a version other than DSVK_VK_DEVICE_DESC_VERSION), NO_MEMORY.
+ * callback without the other, a version of 0 or above DSVK_VK_DEVICE_DESC_VERSION), NO_MEMORY.
+ * A description of an earlier version is copied up to that version's last field; the core's
+ * copy (dsvk_device_get_desc) keeps the registrant's version and has the later fields zeroed.
  */
 DSVK_API dsvk_result dsvk_device_register(dsvk_runtime *rt, const dsvk_vk_device_desc *desc,
                                           dsvk_device **out);
