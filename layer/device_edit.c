@@ -67,6 +67,7 @@ static bool has_extension(const VkDeviceCreateInfo *info, const char *name)
 /* Where each feature of interest lives in a chain. */
 typedef struct feature_owners {
     const VkBaseInStructure *timeline, *bda, *decompression, *sync2;
+    const VkBaseInStructure *storage8, *int8, *memory_model;
 } feature_owners;
 
 static feature_owners find_owners(const void *chain)
@@ -87,6 +88,14 @@ static feature_owners find_owners(const void *chain)
     o.sync2 =
         v13 ? v13
             : find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES);
+    o.storage8 =
+        v12 ? v12 : find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES);
+    o.int8 =
+        v12 ? v12
+            : find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES);
+    o.memory_model =
+        v12 ? v12
+            : find_struct(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES);
     o.decompression = find_struct(chain, STYPE_MEMORY_DECOMPRESSION_FEATURES);
     return o;
 }
@@ -104,6 +113,34 @@ static VkBool32 *bda_member(VkBaseInStructure *s)
     if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES)
         return &((VkPhysicalDeviceVulkan12Features *)s)->bufferDeviceAddress;
     return &((VkPhysicalDeviceBufferDeviceAddressFeatures *)s)->bufferDeviceAddress;
+}
+
+static VkBool32 *storage8_member(VkBaseInStructure *s)
+{
+    if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES)
+        return &((VkPhysicalDeviceVulkan12Features *)s)->storageBuffer8BitAccess;
+    return &((VkPhysicalDevice8BitStorageFeatures *)s)->storageBuffer8BitAccess;
+}
+
+static VkBool32 *int8_member(VkBaseInStructure *s)
+{
+    if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES)
+        return &((VkPhysicalDeviceVulkan12Features *)s)->shaderInt8;
+    return &((VkPhysicalDeviceShaderFloat16Int8Features *)s)->shaderInt8;
+}
+
+static VkBool32 *memory_model_member(VkBaseInStructure *s)
+{
+    if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES)
+        return &((VkPhysicalDeviceVulkan12Features *)s)->vulkanMemoryModel;
+    return &((VkPhysicalDeviceVulkanMemoryModelFeatures *)s)->vulkanMemoryModel;
+}
+
+static VkBool32 *device_scope_member(VkBaseInStructure *s)
+{
+    if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES)
+        return &((VkPhysicalDeviceVulkan12Features *)s)->vulkanMemoryModelDeviceScope;
+    return &((VkPhysicalDeviceVulkanMemoryModelFeatures *)s)->vulkanMemoryModelDeviceScope;
 }
 
 static VkBool32 *decompression_member(VkBaseInStructure *s)
@@ -142,6 +179,23 @@ dsvk_vk_enabled dsvk_device_edit_enabled_by(const VkDeviceCreateInfo *info, uint
             decompression && has_extension(info, DSVK_VK_NV_MEMORY_DECOMPRESSION_NAME),
         .memory_decompression_ext =
             decompression && has_extension(info, DSVK_VK_EXT_MEMORY_DECOMPRESSION_NAME),
+    };
+}
+
+dsvk_vk_enabled_shader dsvk_device_edit_shader_enabled_by(const VkDeviceCreateInfo *info,
+                                                          uint32_t api_version)
+{
+    feature_owners o = find_owners(info->pNext);
+    bool v12 = api_version >= VK_API_VERSION_1_2;
+    bool memory_model = v12 || has_extension(info, VK_KHR_VULKAN_MEMORY_MODEL_EXTENSION_NAME);
+    return (dsvk_vk_enabled_shader){
+        .storage_buffer_8bit = is_on(o.storage8, storage8_member) &&
+                               (v12 || has_extension(info, VK_KHR_8BIT_STORAGE_EXTENSION_NAME)),
+        .shader_int8 = is_on(o.int8, int8_member) &&
+                       (v12 || has_extension(info, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME)),
+        .vulkan_memory_model = is_on(o.memory_model, memory_model_member) && memory_model,
+        .vulkan_memory_model_device_scope =
+            is_on(o.memory_model, device_scope_member) && memory_model,
     };
 }
 
@@ -309,8 +363,10 @@ bool dsvk_device_edit_build(dsvk_device_edit *e, const VkDeviceCreateInfo *app,
     e->enabled = dsvk_device_edit_enabled_by(app, support->api_version);
     feature_owners o = find_owners(app->pNext);
     bool v12 = support->api_version >= VK_API_VERSION_1_2;
-    feature_edit edits[3];
-    const char *extensions[3];
+    bool v11 = support->api_version >= VK_API_VERSION_1_1;
+    e->enabled_shader = dsvk_device_edit_shader_enabled_by(app, support->api_version);
+    feature_edit edits[6];
+    const char *extensions[5];
     int n = 0, n_ext = 0;
 
     if (!e->enabled.timeline_semaphore && support->timeline_semaphore &&
@@ -368,6 +424,55 @@ bool dsvk_device_edit_build(dsvk_device_edit *e, const VkDeviceCreateInfo *app,
         }
         *flag = true;
         edits[n - 1].enabled = flag;
+    }
+    /* The GDeflate shader (SPIR-V for Vulkan 1.1) stores bytes; its builds with a shared-memory
+     * output window also keep bytes in shared memory. Below 1.2 the features come with their
+     * extensions; below 1.1 the shader cannot run (and VK_KHR_8bit_storage would also need
+     * VK_KHR_storage_buffer_storage_class), so nothing is turned on there. */
+    if (!e->enabled_shader.storage_buffer_8bit && support->storage_buffer_8bit &&
+        (v12 || (v11 && support->khr_8bit_storage))) {
+        edits[n++] = (feature_edit){
+            .owner = o.storage8,
+            .new_stype = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES,
+            .new_size = sizeof(VkPhysicalDevice8BitStorageFeatures),
+            .member = storage8_member,
+            .name = "storageBuffer8BitAccess",
+            .enabled = &e->enabled_shader.storage_buffer_8bit,
+        };
+        e->enabled_shader.storage_buffer_8bit = true;
+        if (!v12 && !has_extension(app, VK_KHR_8BIT_STORAGE_EXTENSION_NAME))
+            extensions[n_ext++] = VK_KHR_8BIT_STORAGE_EXTENSION_NAME;
+    }
+    if (!e->enabled_shader.shader_int8 && support->shader_int8 &&
+        (v12 || (v11 && support->khr_shader_float16_int8))) {
+        edits[n++] = (feature_edit){
+            .owner = o.int8,
+            .new_stype = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES,
+            .new_size = sizeof(VkPhysicalDeviceShaderFloat16Int8Features),
+            .member = int8_member,
+            .name = "shaderInt8",
+            .enabled = &e->enabled_shader.shader_int8,
+        };
+        e->enabled_shader.shader_int8 = true;
+        if (!v12 && !has_extension(app, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME))
+            extensions[n_ext++] = VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME;
+    }
+    /* The shader's atomics use Device scope, which a device with vulkanMemoryModel enabled
+     * (the application's choice, left as it is) allows only with vulkanMemoryModelDeviceScope,
+     * a member of the same structure. Where the device lacks it the description says so and
+     * the core does not use the shader. */
+    if (e->enabled_shader.vulkan_memory_model &&
+        !e->enabled_shader.vulkan_memory_model_device_scope &&
+        support->vulkan_memory_model_device_scope) {
+        edits[n++] = (feature_edit){
+            .owner = o.memory_model, /* holds vulkanMemoryModel, so never NULL here */
+            .new_stype = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES,
+            .new_size = sizeof(VkPhysicalDeviceVulkanMemoryModelFeatures),
+            .member = device_scope_member,
+            .name = "vulkanMemoryModelDeviceScope",
+            .enabled = &e->enabled_shader.vulkan_memory_model_device_scope,
+        };
+        e->enabled_shader.vulkan_memory_model_device_scope = true;
     }
 
     if (!apply_features(e, app, edits, n))

@@ -7,7 +7,9 @@
  *   and a priorities array with one more entry (the array of create infos is copied);
  * - features dsvk's GPU path uses, when the device supports them and the application did
  *   not enable them: timelineSemaphore, bufferDeviceAddress, memoryDecompression (with
- *   VK_EXT_memory_decompression, else VK_NV_memory_decompression). A feature goes into the
+ *   VK_EXT_memory_decompression, else VK_NV_memory_decompression), and for the GDeflate
+ *   shader storageBuffer8BitAccess, shaderInt8 and, when the application enabled
+ *   vulkanMemoryModel, vulkanMemoryModelDeviceScope. A feature goes into the
  *   structure the application already chains for it (VkPhysicalDeviceVulkan12Features, or the
  *   feature's own structure), else into a new structure put at the head of the chain. Editing
  *   a structure of the application's chain means copying it and every structure in front of
@@ -33,8 +35,13 @@ typedef struct dsvk_device_support {
     bool memory_decompression; /* the feature, with one of the two extensions below */
     bool ext_memory_decompression;
     bool nv_memory_decompression;
+    bool storage_buffer_8bit;
+    bool shader_int8;
+    bool vulkan_memory_model_device_scope;
     bool khr_timeline_semaphore; /* the extensions, for devices used below Vulkan 1.2 */
     bool khr_buffer_device_address;
+    bool khr_8bit_storage;
+    bool khr_shader_float16_int8;
 } dsvk_device_support;
 
 typedef struct dsvk_device_edit {
@@ -42,7 +49,8 @@ typedef struct dsvk_device_edit {
                                 and into copies owned by this object */
     bool changed;            /* info differs from the application's */
     dsvk_vk_enabled enabled; /* what the device is created with, the application's and ours */
-    const char *skipped;     /* a feature that could not be enabled and why, or NULL */
+    dsvk_vk_enabled_shader enabled_shader; /* the same for the shader's features */
+    const char *skipped;            /* a feature that could not be enabled and why, or NULL */
     struct dsvk_edit_block *blocks; /* the copies */
 } dsvk_device_edit;
 
@@ -50,8 +58,10 @@ typedef struct dsvk_device_edit {
 bool dsvk_device_edit_build(dsvk_device_edit *edit, const VkDeviceCreateInfo *app,
                             const dsvk_device_support *support, const dsvk_queue_plan *plan);
 
-/* What the application's own create info enables (for devices that are passed through). */
+/* What the application's own create info enables. */
 dsvk_vk_enabled dsvk_device_edit_enabled_by(const VkDeviceCreateInfo *info, uint32_t api_version);
+dsvk_vk_enabled_shader dsvk_device_edit_shader_enabled_by(const VkDeviceCreateInfo *info,
+                                                          uint32_t api_version);
 
 void dsvk_device_edit_free(dsvk_device_edit *edit);
 

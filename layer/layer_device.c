@@ -153,6 +153,7 @@ static void finish_capture(dsvk_layer_device *d, const dsvk_layer_instance *inst
     desc.lock_user = d;
     desc.app_queue_families = app_family_mask(app_info);
     desc.enabled = plan->edit.enabled;
+    desc.enabled_shader = plan->edit.enabled_shader;
     if (!desc.enabled.memory_decompression_nv && !desc.enabled.memory_decompression_ext)
         desc.decompression_methods = desc.max_decompression_indirect_count = 0;
 
