@@ -322,6 +322,274 @@ static void nothing_to_do_passes_the_application_info(void **state)
     dsvk_device_edit_free(&e);
 }
 
+/* ---- the GDeflate shader's features ---- */
+
+/* A Vulkan 1.3 device with everything the shader can use. */
+static dsvk_device_support support_13_shader(void)
+{
+    dsvk_device_support s = support_13();
+    s.storage_buffer_8bit = s.shader_int8 = s.vulkan_memory_model_device_scope = true;
+    return s;
+}
+
+/* No feature structure at all: 8-bit storage and 8-bit integers in new structures of their
+ * own; the memory model is not the layer's to turn on, so nothing is added for it. */
+static void shader_features_in_new_structs(void **state)
+{
+    (void)state;
+    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    dsvk_device_support s = support_13_shader();
+    dsvk_queue_plan p = shared_plan();
+    dsvk_device_edit e;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    const VkPhysicalDevice8BitStorageFeatures *s8 =
+        (const void *)find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES);
+    const VkPhysicalDeviceShaderFloat16Int8Features *i8 = (const void *)find(
+        e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES);
+    assert_non_null(s8);
+    assert_non_null(i8);
+    assert_true(s8->storageBuffer8BitAccess);
+    assert_false(s8->uniformAndStorageBuffer8BitAccess || s8->storagePushConstant8);
+    assert_true(i8->shaderInt8);
+    assert_false(i8->shaderFloat16);
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES));
+    assert_true(e.enabled_shader.storage_buffer_8bit);
+    assert_true(e.enabled_shader.shader_int8);
+    assert_false(e.enabled_shader.vulkan_memory_model);
+    assert_false(e.enabled_shader.vulkan_memory_model_device_scope);
+    assert_int_equal(e.info.enabledExtensionCount, 0); /* core in 1.2 */
+    assert_null(e.skipped);
+    assert_unique(e.info.pNext);
+    dsvk_device_edit_free(&e);
+
+    /* Not supported: not turned on, and not reported. */
+    s.storage_buffer_8bit = s.shader_int8 = false;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES));
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES));
+    assert_false(e.enabled_shader.storage_buffer_8bit || e.enabled_shader.shader_int8);
+    dsvk_device_edit_free(&e);
+}
+
+/* vkd3d-proton's shape with vulkanMemoryModel on and DeviceScope off: all three go into the
+ * copy of the application's VkPhysicalDeviceVulkan12Features, none into an individual
+ * structure (they must not be chained next to it). */
+static void shader_features_in_vulkan12_copy(void **state)
+{
+    (void)state;
+    VkPhysicalDeviceVulkan13Features v13 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES, .synchronization2 = 1};
+    VkPhysicalDeviceVulkan12Features v12 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+        .pNext = &v13,
+        .timelineSemaphore = VK_TRUE,
+        .bufferDeviceAddress = VK_TRUE,
+        .uniformAndStorageBuffer8BitAccess = VK_TRUE,
+        .vulkanMemoryModel = VK_TRUE};
+    VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+                                    .pNext = &v12};
+    VkLayerDeviceCreateInfo loader = {.sType = VK_STRUCTURE_TYPE_LOADER_DEVICE_CREATE_INFO,
+                                      .pNext = &f2,
+                                      .function = VK_LAYER_LINK_INFO};
+    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &loader};
+    VkDeviceCreateInfo app0 = app;
+    VkLayerDeviceCreateInfo loader0 = loader;
+    VkPhysicalDeviceFeatures2 f20 = f2;
+    VkPhysicalDeviceVulkan12Features v120 = v12;
+    dsvk_device_support s = support_13_shader();
+    dsvk_queue_plan p = shared_plan();
+    dsvk_device_edit e;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_true(e.changed);
+    assert_memory_equal(&app, &app0, sizeof(app));
+    assert_memory_equal(&loader, &loader0, sizeof(loader));
+    assert_memory_equal(&f2, &f20, sizeof(f2));
+    assert_memory_equal(&v12, &v120, sizeof(v12));
+
+    const VkPhysicalDeviceVulkan12Features *c12 =
+        (const void *)find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
+    assert_ptr_not_equal(c12, &v12);
+    assert_true(c12->storageBuffer8BitAccess);
+    assert_true(c12->shaderInt8);
+    assert_true(c12->vulkanMemoryModel);
+    assert_true(c12->vulkanMemoryModelDeviceScope);
+    assert_true(c12->uniformAndStorageBuffer8BitAccess); /* the application's, kept */
+    assert_false(c12->shaderFloat16);
+    assert_ptr_equal(c12->pNext, &v13);
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES));
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES));
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES));
+    assert_unique(e.info.pNext);
+    assert_true(e.enabled_shader.storage_buffer_8bit && e.enabled_shader.shader_int8);
+    assert_true(e.enabled_shader.vulkan_memory_model);
+    assert_true(e.enabled_shader.vulkan_memory_model_device_scope);
+    dsvk_device_edit_free(&e);
+
+    /* A device without DeviceScope: the memory model stays as the application set it, and
+     * the description says the shader's atomics are not allowed. */
+    s.vulkan_memory_model_device_scope = false;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    c12 = (const void *)find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
+    assert_true(c12->vulkanMemoryModel);
+    assert_false(c12->vulkanMemoryModelDeviceScope);
+    assert_true(e.enabled_shader.vulkan_memory_model);
+    assert_false(e.enabled_shader.vulkan_memory_model_device_scope);
+    assert_true(e.enabled_shader.storage_buffer_8bit);
+    dsvk_device_edit_free(&e);
+}
+
+/* The individual structures, no VkPhysicalDeviceVulkan12Features: each feature is edited in
+ * a copy of the structure that owns it, and no second structure of a type is added. */
+static void shader_features_in_individual_structs(void **state)
+{
+    (void)state;
+    VkPhysicalDeviceVulkanMemoryModelFeatures mm = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES,
+        .vulkanMemoryModel = VK_TRUE};
+    VkPhysicalDeviceShaderFloat16Int8Features f16 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES,
+        .pNext = &mm,
+        .shaderFloat16 = VK_TRUE};
+    VkPhysicalDevice8BitStorageFeatures s8 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES,
+        .pNext = &f16,
+        .storagePushConstant8 = VK_TRUE};
+    VkPhysicalDeviceTimelineSemaphoreFeatures ts = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES,
+        .pNext = &s8,
+        .timelineSemaphore = VK_TRUE};
+    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &ts};
+    VkPhysicalDeviceVulkanMemoryModelFeatures mm0 = mm;
+    VkPhysicalDeviceShaderFloat16Int8Features f160 = f16;
+    VkPhysicalDevice8BitStorageFeatures s80 = s8;
+    VkPhysicalDeviceTimelineSemaphoreFeatures ts0 = ts;
+    dsvk_device_support s = support_13_shader();
+    dsvk_queue_plan p = shared_plan();
+    dsvk_device_edit e;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_memory_equal(&mm, &mm0, sizeof(mm));
+    assert_memory_equal(&f16, &f160, sizeof(f16));
+    assert_memory_equal(&s8, &s80, sizeof(s8));
+    assert_memory_equal(&ts, &ts0, sizeof(ts));
+
+    const VkPhysicalDevice8BitStorageFeatures *c8 =
+        (const void *)find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES);
+    const VkPhysicalDeviceShaderFloat16Int8Features *ci = (const void *)find(
+        e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES);
+    const VkPhysicalDeviceVulkanMemoryModelFeatures *cm = (const void *)find(
+        e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES);
+    assert_ptr_not_equal(c8, &s8);
+    assert_ptr_not_equal(ci, &f16);
+    assert_ptr_not_equal(cm, &mm);
+    assert_true(c8->storageBuffer8BitAccess && c8->storagePushConstant8);
+    assert_true(ci->shaderInt8 && ci->shaderFloat16);
+    assert_true(cm->vulkanMemoryModel && cm->vulkanMemoryModelDeviceScope);
+    assert_false(cm->vulkanMemoryModelAvailabilityVisibilityChains);
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES));
+    assert_unique(e.info.pNext);
+    assert_true(e.enabled_shader.storage_buffer_8bit && e.enabled_shader.shader_int8);
+    assert_true(e.enabled_shader.vulkan_memory_model);
+    assert_true(e.enabled_shader.vulkan_memory_model_device_scope);
+    assert_true(e.enabled.timeline_semaphore);
+    dsvk_device_edit_free(&e);
+}
+
+/* Everything already on: the application's create info goes down as it is. */
+static void shader_features_already_enabled(void **state)
+{
+    (void)state;
+    VkPhysicalDeviceVulkan12Features v12 = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+        .timelineSemaphore = VK_TRUE,
+        .bufferDeviceAddress = VK_TRUE,
+        .storageBuffer8BitAccess = VK_TRUE,
+        .shaderInt8 = VK_TRUE,
+        .vulkanMemoryModel = VK_TRUE,
+        .vulkanMemoryModelDeviceScope = VK_TRUE};
+    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &v12};
+    dsvk_device_support s = support_13_shader();
+    dsvk_queue_plan p = shared_plan();
+    dsvk_device_edit e;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_false(e.changed);
+    assert_memory_equal(&e.info, &app, sizeof(app));
+    assert_true(e.enabled_shader.storage_buffer_8bit && e.enabled_shader.shader_int8);
+    assert_true(e.enabled_shader.vulkan_memory_model);
+    assert_true(e.enabled_shader.vulkan_memory_model_device_scope);
+    dsvk_device_edit_free(&e);
+}
+
+/* Below Vulkan 1.2 the features come with their KHR extensions (added when the application
+ * did not name them); without the extensions, or below 1.1, nothing is turned on. */
+static void shader_features_below_vulkan12(void **state)
+{
+    (void)state;
+    static const char *const exts[] = {VK_KHR_8BIT_STORAGE_EXTENSION_NAME};
+    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+                              .enabledExtensionCount = 1,
+                              .ppEnabledExtensionNames = exts};
+    dsvk_device_support s = {.api_version = VK_API_VERSION_1_1,
+                             .storage_buffer_8bit = true,
+                             .shader_int8 = true,
+                             .khr_8bit_storage = true,
+                             .khr_shader_float16_int8 = true};
+    dsvk_queue_plan p = shared_plan();
+    dsvk_device_edit e;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_true(e.enabled_shader.storage_buffer_8bit && e.enabled_shader.shader_int8);
+    assert_non_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES));
+    assert_non_null(
+        find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES));
+    /* VK_KHR_8bit_storage was the application's already: not named twice. */
+    assert_int_equal(e.info.enabledExtensionCount, 2);
+    assert_true(has_ext(&e.info, VK_KHR_8BIT_STORAGE_EXTENSION_NAME));
+    assert_true(has_ext(&e.info, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME));
+    dsvk_device_edit_free(&e);
+
+    s.khr_8bit_storage = s.khr_shader_float16_int8 = false;
+    app.enabledExtensionCount = 0;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_false(e.changed);
+    assert_false(e.enabled_shader.storage_buffer_8bit || e.enabled_shader.shader_int8);
+    dsvk_device_edit_free(&e);
+
+    s = (dsvk_device_support){.api_version = VK_API_VERSION_1_0,
+                              .storage_buffer_8bit = true,
+                              .shader_int8 = true,
+                              .khr_8bit_storage = true,
+                              .khr_shader_float16_int8 = true};
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_false(e.changed);
+    assert_false(e.enabled_shader.storage_buffer_8bit || e.enabled_shader.shader_int8);
+    dsvk_device_edit_free(&e);
+}
+
+/* An application structure the layer cannot copy past blocks only the edits behind it. */
+static void shader_feature_behind_unknown_struct_is_skipped(void **state)
+{
+    (void)state;
+    VkPhysicalDeviceVulkanMemoryModelFeatures mm = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES,
+        .vulkanMemoryModel = VK_TRUE};
+    struct {
+        VkStructureType sType;
+        const void *pNext;
+        uint64_t payload[2];
+    } future = {.sType = (VkStructureType)1999999000, .pNext = &mm};
+    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, .pNext = &future};
+    dsvk_device_support s = support_13_shader();
+    dsvk_queue_plan p = shared_plan();
+    dsvk_device_edit e;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_string_equal(e.skipped, "vulkanMemoryModelDeviceScope");
+    assert_true(e.enabled_shader.vulkan_memory_model);
+    assert_false(e.enabled_shader.vulkan_memory_model_device_scope);
+    assert_false(mm.vulkanMemoryModelDeviceScope);
+    assert_true(e.enabled_shader.storage_buffer_8bit); /* a new structure in front */
+    assert_unique(e.info.pNext);
+    dsvk_device_edit_free(&e);
+}
+
 static void struct_size_table_knows_vkd3d_structs(void **state)
 {
     (void)state;
@@ -347,6 +615,12 @@ int main(void)
         cmocka_unit_test(ext_buffer_device_address_blocks_bda_and_decompression),
         cmocka_unit_test(vulkan11_device_gets_khr_extensions),
         cmocka_unit_test(nothing_to_do_passes_the_application_info),
+        cmocka_unit_test(shader_features_in_new_structs),
+        cmocka_unit_test(shader_features_in_vulkan12_copy),
+        cmocka_unit_test(shader_features_in_individual_structs),
+        cmocka_unit_test(shader_features_already_enabled),
+        cmocka_unit_test(shader_features_below_vulkan12),
+        cmocka_unit_test(shader_feature_behind_unknown_struct_is_skipped),
         cmocka_unit_test(struct_size_table_knows_vkd3d_structs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
