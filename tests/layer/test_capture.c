@@ -4,7 +4,7 @@
  * vkd3d-proton. The core is this program's own (static core, symbols exported), which the
  * layer finds in the process before looking for libdsvk.so.
  *
- * Usage: test_layer_capture ENGINE captured|passthrough layer|nolayer [timeline-off]
+ * Usage: test_layer_capture ENGINE captured|passthrough layer|nolayer [VARIANT]
  *   captured:    the device is registered with the core (UUID, handles, features); the
  *                application's submissions keep working while a stand-in for the GPU
  *                executor submits on dsvk's queue through the description and the lock
@@ -12,9 +12,22 @@
  *                device is destroyed with the stand-in's work in flight, which the core
  *                drains before the device goes.
  *   passthrough: the device is not registered and the core never started.
- *   timeline-off: the application leaves timelineSemaphore off; the layer turns it on in a
- *                copy of the application's VkPhysicalDeviceVulkan12Features.
- * Every run expects zero validation messages.
+ * VARIANT, the application's feature chain (default: vkd3d-proton's Features2 -> 1.1 -> 1.2 ->
+ * 1.3 with timelineSemaphore, bufferDeviceAddress and synchronization2; the layer adds
+ * storageBuffer8BitAccess and shaderInt8 in a copy of its VkPhysicalDeviceVulkan12Features):
+ *   timeline-off: timelineSemaphore off; the layer turns it on in that copy.
+ *   shader-on:    the application enables storageBuffer8BitAccess, shaderInt8,
+ *                 vulkanMemoryModel and vulkanMemoryModelDeviceScope itself; the layer
+ *                 leaves them as they are.
+ *   memory-model: vulkanMemoryModel on, vulkanMemoryModelDeviceScope off; the layer adds
+ *                 DeviceScope (the shader's atomics need it).
+ *   individual:   the individual feature structures instead of VkPhysicalDeviceVulkanXY-
+ *                 Features, vulkanMemoryModel on: the layer adds VkPhysicalDevice8Bit-
+ *                 StorageFeatures and VkPhysicalDeviceShaderFloat16Int8Features and turns on
+ *                 DeviceScope in a copy of the application's memory-model structure.
+ * In every variant the registered description reports the features the device was created
+ * with, and the application's structures are unchanged. Every run expects zero validation
+ * messages.
  */
 #include <pthread.h>
 #include <semaphore.h>
@@ -35,7 +48,8 @@
 #include "vk_harness.h"
 
 static const char *engine;
-static bool expect_captured, expect_layer, timeline_off;
+static bool expect_captured, expect_layer;
+static vkh_device_opts app_features = {.timeline = true};
 
 /* ---- a stand-in for the GPU executor: fills its own buffer on dsvk's queue ---- */
 
@@ -317,6 +331,13 @@ static void check_desc(vkh *h, const dsvk_vk_device_desc *d)
     assert_true(d->enabled.timeline_semaphore);
     assert_true(d->enabled.buffer_device_address);
     assert_true(d->enabled.synchronization2);
+    /* lavapipe supports them all: on whether the application asked or not. The memory model
+     * is the application's choice; DeviceScope comes with it. */
+    assert_true(d->enabled_shader.storage_buffer_8bit);
+    assert_true(d->enabled_shader.shader_int8);
+    assert_int_equal(d->enabled_shader.vulkan_memory_model, h->device_opts.memory_model);
+    assert_int_equal(d->enabled_shader.vulkan_memory_model_device_scope,
+                     h->device_opts.memory_model);
     for (uint32_t i = 0; i < h->queue_info_count; i++)
         assert_true(d->app_queue_families & (1u << h->queue_infos[i].queueFamilyIndex));
     /* lavapipe: one family, one queue: dsvk shares the application's. */
@@ -402,13 +423,10 @@ static void layer_scenario(void **state)
                  active ? "active" : "not active", expect_layer ? "active" : "not active",
                  getenv("DSVK") ? getenv("DSVK") : "",
                  getenv("DISABLE_DSVK") ? getenv("DISABLE_DSVK") : "");
-    vkh_create_device(h, !timeline_off);
+    vkh_create_device_opts(h, &app_features);
 
     /* The layer wrote none of the application's create-info structures. */
-    assert_int_equal(h->v12.timelineSemaphore, timeline_off ? VK_FALSE : VK_TRUE);
-    assert_ptr_equal(h->v12.pNext, &h->v13);
-    assert_ptr_equal(h->v11.pNext, &h->v12);
-    assert_ptr_equal(h->f2.pNext, &h->v11);
+    assert_true(vkh_chain_unchanged(h));
     for (uint32_t i = 0; i < h->queue_info_count; i++) {
         uint32_t f = h->queue_infos[i].queueFamilyIndex;
         uint32_t want = h->families[f].queueCount < VKH_QUEUES_PER_FAMILY
@@ -430,15 +448,31 @@ static void layer_scenario(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: %s ENGINE captured|passthrough layer|nolayer [timeline-off]\n",
+    const char *variant = argc > 4 ? argv[4] : "";
+    if (argc < 4 || argc > 5) {
+        fprintf(stderr,
+                "usage: %s ENGINE captured|passthrough layer|nolayer "
+                "[timeline-off|shader-on|memory-model|individual]\n",
                 argv[0]);
         return 2;
     }
     engine = argv[1];
     expect_captured = !strcmp(argv[2], "captured");
     expect_layer = !strcmp(argv[3], "layer");
-    timeline_off = argc > 4 && !strcmp(argv[4], "timeline-off");
+    if (!strcmp(variant, "timeline-off")) {
+        app_features.timeline = false;
+    } else if (!strcmp(variant, "shader-on")) {
+        app_features.shader_features = true;
+        app_features.memory_model = app_features.device_scope = true;
+    } else if (!strcmp(variant, "memory-model")) {
+        app_features.memory_model = true;
+    } else if (!strcmp(variant, "individual")) {
+        app_features.chain = VKH_CHAIN_INDIVIDUAL;
+        app_features.memory_model = true;
+    } else if (variant[0]) {
+        fprintf(stderr, "unknown variant '%s'\n", variant);
+        return 2;
+    }
     const struct CMUnitTest tests[] = {cmocka_unit_test(layer_scenario)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

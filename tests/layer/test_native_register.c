@@ -106,6 +106,8 @@ static void bad_descriptions_are_refused(void **state)
     assert_int_equal(dsvk_device_register(NULL, &d, &dev), DSVK_E_INVALID_ARGUMENT);
     d.version = DSVK_VK_DEVICE_DESC_VERSION + 1;
     assert_int_equal(dsvk_device_register(rt, &d, &dev), DSVK_E_INVALID_ARGUMENT);
+    d.version = 0;
+    assert_int_equal(dsvk_device_register(rt, &d, &dev), DSVK_E_INVALID_ARGUMENT);
     d = native_desc();
     d.queue = VK_NULL_HANDLE;
     assert_int_equal(dsvk_device_register(rt, &d, &dev), DSVK_E_INVALID_ARGUMENT);
@@ -116,6 +118,45 @@ static void bad_descriptions_are_refused(void **state)
     d.get_device_proc_addr = gdpa_without_submit;
     assert_int_equal(dsvk_device_register(rt, &d, &dev), DSVK_E_UNSUPPORTED);
     assert_null(dsvk_runtime_find_device(rt, h->uuid));
+    dsvk_runtime_destroy(rt);
+}
+
+/* A registrant built against the version-1 header passes a structure that ends before
+ * enabled_shader: the core reads nothing past it (what lies there here is garbage) and its copy
+ * reports the shader's features as not enabled. A version-2 description reports them as
+ * given. */
+static void version1_descriptions_are_accepted(void **state)
+{
+    (void)state;
+    dsvk_runtime *rt = new_runtime();
+    const size_t v1_size = offsetof(dsvk_vk_device_desc, enabled_shader);
+    unsigned char *buf = malloc(sizeof(dsvk_vk_device_desc));
+    assert_non_null(buf);
+    memset(buf, 0xFF, sizeof(dsvk_vk_device_desc));
+    dsvk_vk_device_desc d = native_desc();
+    d.version = 1;
+    memcpy(buf, &d, v1_size);
+    dsvk_device *dev = NULL;
+    assert_int_equal(dsvk_device_register(rt, (const dsvk_vk_device_desc *)buf, &dev), DSVK_OK);
+    const dsvk_vk_device_desc *c = dsvk_device_get_desc(dev);
+    assert_int_equal(c->version, 1);
+    assert_memory_equal(c, &d, v1_size);
+    assert_false(c->enabled_shader.storage_buffer_8bit || c->enabled_shader.shader_int8 ||
+                 c->enabled_shader.vulkan_memory_model ||
+                 c->enabled_shader.vulkan_memory_model_device_scope);
+    dsvk_device_unregister(dev);
+
+    d = native_desc();
+    d.enabled_shader.storage_buffer_8bit = true;
+    d.enabled_shader.vulkan_memory_model = true;
+    assert_int_equal(dsvk_device_register(rt, &d, &dev), DSVK_OK);
+    c = dsvk_device_get_desc(dev);
+    assert_int_equal(c->version, DSVK_VK_DEVICE_DESC_VERSION);
+    assert_true(c->enabled_shader.storage_buffer_8bit && c->enabled_shader.vulkan_memory_model);
+    assert_false(c->enabled_shader.shader_int8 ||
+                 c->enabled_shader.vulkan_memory_model_device_scope);
+    dsvk_device_unregister(dev);
+    free(buf);
     dsvk_runtime_destroy(rt);
 }
 
@@ -313,6 +354,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_descriptions_are_refused),
+        cmocka_unit_test(version1_descriptions_are_accepted),
         cmocka_unit_test(registered_device_is_found_by_uuid),
         cmocka_unit_test(unregister_drains_work_in_flight),
         cmocka_unit_test(forgetting_a_runtime_drains_its_devices),

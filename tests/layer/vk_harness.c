@@ -92,7 +92,68 @@ void vkh_create_instance(vkh *h, const char *engine, uint32_t api_version)
     vkGetPhysicalDeviceQueueFamilyProperties(h->physical_device, &h->family_count, h->families);
 }
 
+/* The feature chain of opts in h->chain; returns its head. */
+static void *build_chain(vkh *h, const vkh_device_opts *o)
+{
+    vkh_chain_structs *c = &h->chain;
+    memset(c, 0, sizeof(*c));
+    c->f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+    if (o->chain == VKH_CHAIN_INDIVIDUAL) {
+        c->memory_model = (VkPhysicalDeviceVulkanMemoryModelFeatures){
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES,
+            .vulkanMemoryModel = o->memory_model,
+            .vulkanMemoryModelDeviceScope = o->device_scope,
+        };
+        c->sync2 = (VkPhysicalDeviceSynchronization2Features){
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES,
+            .pNext = &c->memory_model,
+            .synchronization2 = VK_TRUE,
+        };
+        c->bda = (VkPhysicalDeviceBufferDeviceAddressFeatures){
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES,
+            .pNext = &c->sync2,
+            .bufferDeviceAddress = VK_TRUE,
+        };
+        c->timeline = (VkPhysicalDeviceTimelineSemaphoreFeatures){
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES,
+            .pNext = &c->bda,
+            .timelineSemaphore = o->timeline,
+        };
+        c->f2.pNext = &c->timeline;
+        return &c->f2;
+    }
+    c->v13 = (VkPhysicalDeviceVulkan13Features){
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+        .synchronization2 = VK_TRUE,
+    };
+    c->v12 = (VkPhysicalDeviceVulkan12Features){
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+        .pNext = &c->v13,
+        .timelineSemaphore = o->timeline,
+        .bufferDeviceAddress = VK_TRUE,
+        .storageBuffer8BitAccess = o->shader_features,
+        .shaderInt8 = o->shader_features,
+        .vulkanMemoryModel = o->memory_model,
+        .vulkanMemoryModelDeviceScope = o->device_scope,
+    };
+    c->v11 = (VkPhysicalDeviceVulkan11Features){
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, .pNext = &c->v12};
+    c->f2.pNext = &c->v11;
+    return &c->f2;
+}
+
+bool vkh_chain_unchanged(const vkh *h)
+{
+    /* The pNext members point into h->chain both times. */
+    return !memcmp(&h->chain, &h->chain_before, sizeof(h->chain));
+}
+
 void vkh_create_device(vkh *h, bool timeline)
+{
+    vkh_create_device_opts(h, &(vkh_device_opts){.timeline = timeline});
+}
+
+void vkh_create_device_opts(vkh *h, const vkh_device_opts *opts)
 {
     for (uint32_t i = 0; i < VKH_QUEUES_PER_FAMILY; i++)
         h->priorities[i] = 1.0f;
@@ -113,23 +174,12 @@ void vkh_create_device(vkh *h, bool timeline)
     }
     assert_int_not_equal(h->queue_family, UINT32_MAX);
 
-    h->v13 = (VkPhysicalDeviceVulkan13Features){
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-        .synchronization2 = VK_TRUE,
-    };
-    h->v12 = (VkPhysicalDeviceVulkan12Features){
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-        .pNext = &h->v13,
-        .timelineSemaphore = timeline,
-        .bufferDeviceAddress = VK_TRUE,
-    };
-    h->v11 = (VkPhysicalDeviceVulkan11Features){
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, .pNext = &h->v12};
-    h->f2 = (VkPhysicalDeviceFeatures2){.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
-                                        .pNext = &h->v11};
+    h->device_opts = *opts;
+    void *features = build_chain(h, opts);
+    memcpy(&h->chain_before, &h->chain, sizeof(h->chain));
     VkDeviceCreateInfo info = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-        .pNext = &h->f2,
+        .pNext = features,
         .queueCreateInfoCount = h->queue_info_count,
         .pQueueCreateInfos = h->queue_infos,
     };

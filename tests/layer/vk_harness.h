@@ -20,6 +20,33 @@
 #define VKH_QUEUES_PER_FAMILY 4 /* vkd3d-proton asks for up to this many per family */
 #define VKH_FILL_WORDS 1024
 
+/* The shape of the application's feature chain. */
+typedef enum vkh_chain {
+    VKH_CHAIN_VKD3D,      /* Features2 -> 1.1 -> 1.2 -> 1.3, like vkd3d-proton */
+    VKH_CHAIN_INDIVIDUAL, /* Features2 -> timeline semaphore -> buffer device address ->
+                             synchronization2 -> memory model: no VulkanXYFeatures */
+} vkh_chain;
+
+typedef struct vkh_device_opts {
+    vkh_chain chain;
+    bool timeline;        /* timelineSemaphore */
+    bool shader_features; /* storageBuffer8BitAccess and shaderInt8 (VKH_CHAIN_VKD3D only) */
+    bool memory_model;    /* vulkanMemoryModel */
+    bool device_scope;    /* vulkanMemoryModelDeviceScope */
+} vkh_device_opts;
+
+/* The application's feature structures, as chained for vkCreateDevice. */
+typedef struct vkh_chain_structs {
+    VkPhysicalDeviceFeatures2 f2;
+    VkPhysicalDeviceVulkan11Features v11;
+    VkPhysicalDeviceVulkan12Features v12;
+    VkPhysicalDeviceVulkan13Features v13;
+    VkPhysicalDeviceTimelineSemaphoreFeatures timeline;
+    VkPhysicalDeviceBufferDeviceAddressFeatures bda;
+    VkPhysicalDeviceSynchronization2Features sync2;
+    VkPhysicalDeviceVulkanMemoryModelFeatures memory_model;
+} vkh_chain_structs;
+
 typedef struct vkh {
     VkInstance instance;
     VkDebugUtilsMessengerEXT messenger;
@@ -33,10 +60,9 @@ typedef struct vkh {
     /* The device and what the application passed to vkCreateDevice (kept to check that the
      * layer wrote none of it). */
     VkDevice device;
-    VkPhysicalDeviceFeatures2 f2;
-    VkPhysicalDeviceVulkan11Features v11;
-    VkPhysicalDeviceVulkan12Features v12;
-    VkPhysicalDeviceVulkan13Features v13;
+    vkh_device_opts device_opts;
+    vkh_chain_structs chain;        /* what vkCreateDevice got */
+    vkh_chain_structs chain_before; /* a copy made before the call */
     VkDeviceQueueCreateInfo queue_infos[VKH_MAX_FAMILIES];
     float priorities[VKH_QUEUES_PER_FAMILY];
     uint32_t queue_info_count;
@@ -62,6 +88,11 @@ void vkh_create_instance(vkh *h, const char *engine, uint32_t api_version);
  * with timeline semaphores (unless `timeline` is false), buffer device address and
  * synchronization2. */
 void vkh_create_device(vkh *h, bool timeline);
+/* The same with another feature chain. */
+void vkh_create_device_opts(vkh *h, const vkh_device_opts *opts);
+/* The application's feature structures are byte for byte what they were before
+ * vkCreateDevice (the layer edits copies). */
+bool vkh_chain_unchanged(const vkh *h);
 /* Is VK_LAYER_DSVK_capture active on the physical device? */
 bool vkh_layer_active(vkh *h);
 /* Application work: fill its buffer with `value` on h->queue, wait, check. */
