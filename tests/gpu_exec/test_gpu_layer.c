@@ -5,7 +5,14 @@
  * single queue dsvk shares the application's queue under the layer's lock. Uploads into the
  * application's own buffer between its own submissions, uncompressed and GDeflate, then the
  * application destroys the device with the executor alive: the layer unregisters it and the
- * executor's objects go before the device does.
+ * executor's objects go before the device does. lavapipe is a CPU device, so DSVK_DECODER=auto
+ * decodes GDeflate on the CPU there.
+ *
+ * Usage: gpu_exec_layer [shader]. With `shader` (and DSVK_DECODER=gpu from ctest): the
+ * application enables vulkanMemoryModel without vulkanMemoryModelDeviceScope; the layer turns
+ * on storageBuffer8BitAccess, shaderInt8 and DeviceScope and says so in the description,
+ * and the executor, given no promise by anyone, decodes a GDeflate reference vector with the
+ * shader (validation checks the shader's capabilities against the device's features).
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -108,6 +115,28 @@ static dsvk_result wait_queue(dsvk_runtime *rt, dsvk_queue *q)
     return r;
 }
 
+/* A GDeflate reference vector (DSVK_VECTORS), malloc'd. */
+static uint8_t *read_vector(const char *name, size_t *size)
+{
+    const char *dir = getenv("DSVK_VECTORS");
+    if (!dir)
+        fail_msg("DSVK_VECTORS is not set (ctest sets it to the reference vectors)");
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot read %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *data = malloc(n > 0 ? (size_t)n : 1);
+    assert_non_null(data);
+    assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *size = (size_t)n;
+    return data;
+}
+
 static void uploads_on_a_captured_device(void **state)
 {
     (void)state;
@@ -169,6 +198,10 @@ static void uploads_on_a_captured_device(void **state)
     dsvk_gpu_executor_info info;
     assert_true(dsvk_gpu_executor_get_info(dev, &info));
     assert_int_equal(info.requests, 3);
+    /* The shader is usable on this device (the description says so), but on a CPU device
+     * auto keeps the CPU decoder. */
+    assert_true(dsvk_device_get_desc(dev)->enabled_shader.storage_buffer_8bit);
+    assert_int_equal(info.decoder, DSVK_DECODER_CPU);
 
     /* The application destroys its device with the executor alive (not idle-waited by
      * dsvk): the layer unregisters it, the executor releases everything first. */
@@ -190,10 +223,88 @@ static void uploads_on_a_captured_device(void **state)
         fail_msg("%d validation messages (see above)", messages);
 }
 
-int main(void)
+static void shader_decodes_on_a_captured_device(void **state)
 {
-    const struct CMUnitTest tests[] = {
+    (void)state;
+    const char *decoder = getenv("DSVK_DECODER");
+    if (!decoder || strcmp(decoder, "gpu"))
+        fail_msg("run with DSVK_DECODER=gpu (ctest sets it)");
+    vkh *h = calloc(1, sizeof(*h));
+    assert_non_null(h);
+    vkh_create_instance(h, "vkd3d", VK_API_VERSION_1_3);
+    if (!vkh_layer_active(h))
+        fail_msg("VK_LAYER_DSVK_capture is not active");
+    vkh_create_device_opts(h, &(vkh_device_opts){.timeline = true, .memory_model = true});
+    assert_true(vkh_chain_unchanged(h));
+    dsvk_runtime *rt = dsvk_runtime_peek_default();
+    if (!rt)
+        fail_msg("the layer did not start the default runtime: the device was not captured");
+    dsvk_device *dev = dsvk_runtime_find_device(rt, h->uuid);
+    assert_non_null(dev);
+    const dsvk_vk_device_desc *d = dsvk_device_get_desc(dev);
+    assert_true(d->enabled_shader.storage_buffer_8bit);
+    assert_true(d->enabled_shader.shader_int8);
+    assert_true(d->enabled_shader.vulkan_memory_model);
+    assert_true(d->enabled_shader.vulkan_memory_model_device_scope);
+
+    /* One small vector (lavapipe runs the shader on the CPU): three tiles of text, dynamic
+     * Huffman blocks, the last tile short. */
+    size_t raw_size, stream_size;
+    uint8_t *raw = read_vector("text_headers.raw", &raw_size);
+    uint8_t *stream = read_vector("text_headers.l9.gdeflate", &stream_size);
+    dsvk_file *f = temp_file(rt, stream, stream_size);
+    own_buffer own;
+    own_buffer_create(h, &own);
+    dsvk_queue_desc qd = {.source_type = DSVK_SOURCE_FILE,
+                          .capacity = 128,
+                          .priority = DSVK_PRIORITY_NORMAL,
+                          .name = "shader",
+                          .device = dev};
+    dsvk_queue *q = NULL;
+    assert_int_equal(dsvk_queue_create(rt, &qd, &q), DSVK_OK);
+    dsvk_request r = to_buffer(f, 0, (uint32_t)stream_size, own.buffer, 4096, (uint32_t)raw_size);
+    r.compression = DSVK_COMPRESSION_GDEFLATE;
+    r.uncompressed_size = (uint32_t)raw_size;
+    assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
+    assert_int_equal(wait_queue(rt, q), DSVK_OK);
+    assert_memory_equal(own.map + 4096, raw, raw_size);
+    assert_int_equal(own.map[4095], 0x33);
+    assert_int_equal(own.map[4096 + raw_size], 0x33);
+
+    dsvk_gpu_executor_info info;
+    assert_true(dsvk_gpu_executor_get_info(dev, &info));
+    assert_int_equal(info.decoder, DSVK_DECODER_GPU);
+    assert_non_null(info.shader_variant);
+    dsvk_queue_stats st;
+    dsvk_queue_get_stats(q, &st);
+    assert_int_equal(st.requests_completed, 1);
+    assert_int_equal(st.decode_path, DSVK_DECODER_GPU);
+
+    dsvk_queue_close(q);
+    dsvk_file_close(f);
+    own_buffer_destroy(h, &own);
+    assert_int_equal(vkDeviceWaitIdle(h->device), VK_SUCCESS);
+    vkh_destroy_device(h);
+    dsvk_device_release(dev);
+    assert_int_equal(dsvk_runtime_destroy_default(), DSVK_OK);
+    vkh_destroy_instance(h);
+    free(stream);
+    free(raw);
+    free(h);
+    int messages = atomic_load(&vkh_messages);
+    if (messages)
+        fail_msg("%d validation messages (see above)", messages);
+}
+
+int main(int argc, char **argv)
+{
+    bool shader = argc > 1 && !strcmp(argv[1], "shader");
+    const struct CMUnitTest auto_tests[] = {
         cmocka_unit_test(uploads_on_a_captured_device),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest shader_tests[] = {
+        cmocka_unit_test(shader_decodes_on_a_captured_device),
+    };
+    return shader ? cmocka_run_group_tests(shader_tests, NULL, NULL)
+                  : cmocka_run_group_tests(auto_tests, NULL, NULL);
 }
