@@ -125,6 +125,16 @@ void eh_init(eh *h, const eh_opts *opts)
         .max_decompression_indirect_count = h->vk.nv_max_indirect_count,
     };
     memcpy(d.device_uuid, h->vk.device_uuid, VK_UUID_SIZE);
+    if (opts->describe_shader)
+        d.enabled_shader = (dsvk_vk_enabled_shader){
+            .storage_buffer_8bit = h->vk.storage_buffer_8bit,
+            .shader_int8 = h->vk.shader_int8,
+            .vulkan_memory_model = h->vk.vulkan_memory_model || opts->hide_device_scope,
+            .vulkan_memory_model_device_scope =
+                h->vk.vulkan_memory_model_device_scope && !opts->hide_device_scope,
+        };
+    if (opts->desc_version)
+        d.version = opts->desc_version;
     assert_int_equal(dsvk_device_register(h->rt, &d, &h->dev), DSVK_OK);
     if (opts->configure) {
         /* vk_standalone enables storageBuffer8BitAccess when supported, and

@@ -27,6 +27,13 @@ typedef struct eh_opts {
     dsvk_decoder decoder; /* runtime decoder */
     bool configure;       /* create the executor now with `exec` (else on first use) */
     dsvk_gpu_executor_opts exec;
+    /* The description: its version (0: DSVK_VK_DEVICE_DESC_VERSION; 1: registered with the
+     * version-1 size), and whether its enabled_shader says what the device was created with
+     * (else zero, like a registrant that does not fill it). hide_device_scope: it says
+     * vulkanMemoryModel without vulkanMemoryModelDeviceScope. */
+    uint32_t desc_version;
+    bool describe_shader;
+    bool hide_device_scope;
 } eh_opts;
 
 typedef struct eh {

@@ -581,6 +581,45 @@ static void gdeflate_vectors_shader_decoder(void **state)
     eh_fini(&h);
 }
 
+/* Which decoder a forced DSVK_DECODER=gpu gets from what the description and the registrant
+ * say: the description's enabled_shader alone suffices; nothing said means no shader;
+ * vulkanMemoryModel without DeviceScope means no shader (its atomics are device-scope); a
+ * version-1 description with the registrant's promise still gets it. */
+static void shader_features_from_the_description(void **state)
+{
+    (void)state;
+    const struct {
+        eh_opts opts;
+        dsvk_decoder want;
+    } cases[] = {
+        {{.decoder = DSVK_DECODER_GPU, .configure = true, .describe_shader = true},
+         DSVK_DECODER_GPU},
+        {{.decoder = DSVK_DECODER_GPU, .configure = true}, DSVK_DECODER_CPU},
+        {{.decoder = DSVK_DECODER_GPU,
+          .configure = true,
+          .describe_shader = true,
+          .hide_device_scope = true},
+         DSVK_DECODER_CPU},
+        {{.decoder = DSVK_DECODER_GPU,
+          .configure = true,
+          .desc_version = 1,
+          .exec = {.shader_features = true}},
+         DSVK_DECODER_GPU},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        eh h;
+        eh_init(&h, &cases[i].opts);
+        if (!h.vk.storage_buffer_8bit)
+            fail_msg("lavapipe without storageBuffer8BitAccess: cannot run the shader path");
+        dsvk_gpu_executor_info info;
+        assert_true(dsvk_gpu_executor_get_info(h.dev, &info));
+        if (info.decoder != cases[i].want)
+            fail_msg("case %zu: decoder %d, expected %d", i, (int)info.decoder, (int)cases[i].want);
+        assert_int_equal(info.shader_variant != NULL, cases[i].want == DSVK_DECODER_GPU);
+        eh_fini(&h);
+    }
+}
+
 /* --- the ring ------------------------------------------------------------------------------ */
 
 static void ring_wraps_with_more_than_a_ring_in_flight(void **state)
@@ -691,6 +730,7 @@ int main(void)
         cmocka_unit_test(tiles_of_buffers_and_images),
         cmocka_unit_test(gdeflate_vectors_cpu_decoder),
         cmocka_unit_test(gdeflate_vectors_shader_decoder),
+        cmocka_unit_test(shader_features_from_the_description),
         cmocka_unit_test(ring_wraps_with_more_than_a_ring_in_flight),
         cmocka_unit_test(rebar_staging_placement),
     };
