@@ -77,7 +77,11 @@ layout(std430, set = 0, binding = 1) readonly buffer Input {
 } inp;
 
 /* Written bytes are read back by other invocations of the workgroup (deferred copies). */
+#ifdef DSVK_EXP_NONCOHERENT
+layout(std430, set = 0, binding = 2) buffer Output {
+#else
 layout(std430, set = 0, binding = 2) coherent buffer Output {
+#endif
     uint8_t bytes[];
 } outp;
 
@@ -132,17 +136,18 @@ const uint T_LIT = 0u, T_DIST = 1u, T_PRE = 2u;
 
 const uint RING = 128u; /* input words staged ahead of the refills */
 
-/* Output window (experiment, off in the shipped builds): every output byte also goes to a
- * shared-memory ring of the tile's latest 2^DSVK_WIN_BITS bytes, and copies read their sources
- * there when close enough, instead of through the device-coherent output buffer. Exact, but
- * measured 2x slower on the H200 (two shared atomics per output byte, more shared memory per
- * tile): docs/GPU_DECODER.md. 0: no window. */
+/* Output window (DSVK_WIN_BITS > 0): every output byte also goes to a shared-memory ring of
+ * the tile's latest 2^DSVK_WIN_BITS bytes (8-bit shared memory: shaderInt8), and copies read
+ * their sources there when close enough. Only copies reaching further back read the output
+ * buffer, and only those steps pay for a buffer memory fence; every other step synchronizes
+ * shared memory alone. 0: no window, every copy reads the output buffer after a per-step
+ * fence. */
 #ifndef DSVK_WIN_BITS
 #define DSVK_WIN_BITS 0
 #endif
 #if DSVK_WIN_BITS > 0
+#extension GL_EXT_shader_explicit_arithmetic_types_int8 : require
 const uint WIN_BYTES = 1u << DSVK_WIN_BITS;
-const uint WIN_WORDS = WIN_BYTES / 4u;
 #endif
 const uint MAX_STEPS = 1u << 18;
 
@@ -163,7 +168,7 @@ shared uint sh_cdist_[TILES_PER_GROUP][32]; /* distance, */
 shared uint sh_cbeg_[TILES_PER_GROUP][32];  /* and first byte in the step's concatenated copy bytes */
 shared uint sh_x_[TILES_PER_GROUP][32];
 #if DSVK_WIN_BITS > 0
-shared uint sh_win_[TILES_PER_GROUP][WIN_WORDS];
+shared uint8_t sh_win_[TILES_PER_GROUP][WIN_BYTES];
 #endif
 #else
 shared uint sh_tab[(1u << LIT_BITS) + (1u << DIST_BITS)];
@@ -179,7 +184,7 @@ shared uint sh_cdist[32]; /* distance, */
 shared uint sh_cbeg[32];  /* and first byte in the step's concatenated copy bytes */
 shared uint sh_x[32];
 #if DSVK_WIN_BITS > 0
-shared uint sh_win[WIN_WORDS]; /* the tile's latest WIN_BYTES of output, 4 bytes a word */
+shared uint8_t sh_win[WIN_BYTES]; /* the tile's latest WIN_BYTES of output */
 #endif
 #endif
 shared uint sh_flag;
@@ -381,6 +386,18 @@ uint wg_read(uint v, uint src)
     return r;
 }
 
+/* The lanes' error flags OR-ed together. Multi-tile builds (one subgroup per tile) check with
+ * one ballot and reduce only when some lane has failed; the other builds reduce every time,
+ * because llvmpipe mishandles barriers under branches (wg_or's, in its hybrid mode). */
+uint any_error(uint e)
+{
+#if MULTI_TILE && !defined(DSVK_EXP_OLD_ERR)
+    return subgroupBallot(e != 0u).x != 0u ? subgroupOr(e) : 0u;
+#else
+    return wg_or(e);
+#endif
+}
+
 /* ---- input ----------------------------------------------------------------------------- */
 
 /* Little-endian word at tile byte b (b + 4 <= t_src_size), for any alignment. */
@@ -423,21 +440,26 @@ bool tail_nonzero()
     return wg_or(bad) != 0u;
 }
 
-/* Execution barrier that also makes this step's output (and shared memory) visible to the
- * workgroup's next step. */
-#if defined(DSVK_EXP_NO_FENCE)
-/* timing experiment only: no memory fence */
-#define output_barrier() tile_sync()
-#elif MULTI_TILE
-#define output_barrier()                                                                         \
+/* Makes the output buffer's bytes written so far visible to the whole tile (uniform control
+ * flow). Device scope, though workgroup scope would do: NVIDIA measured both the same, and
+ * llvmpipe runs workgroup-scope memory barriers extremely slowly. */
+#if MULTI_TILE
+#define output_fence()                                                                           \
     subgroupMemoryBarrierBuffer();                                                             \
     tile_sync()
 #else
-/* Device scope, though workgroup scope would do: NVIDIA measured both the same, and llvmpipe
- * runs workgroup-scope memory barriers extremely slowly. */
-#define output_barrier()                                                                         \
+#define output_fence()                                                                           \
     memoryBarrierBuffer();                                                                     \
     tile_sync()
+#endif
+
+/* End of a step: this step's output visible to the next one. With the window, only bytes
+ * that copies read from the output buffer need the buffer fence, and run_copies fences before
+ * such reads; otherwise shared memory is enough. */
+#if defined(DSVK_EXP_NO_FENCE) || (DSVK_WIN_BITS > 0 && MULTI_TILE)
+#define output_barrier() tile_sync()
+#else
+#define output_barrier() output_fence()
 #endif
 
 /* Every step starts here: when fewer than 64 staged words remain, this step loads the next 32
@@ -466,31 +488,45 @@ void step_end()
 
 /* Writes output byte p (tile-relative) to the destination, and to the window when a later
  * step may read it there: every byte written in this step lies below hi, so p + WIN_BYTES >= hi
- * also means no other byte of this step shares p's slot. Bytes of one word may be written by
- * several invocations in one step: the window takes them with atomics on disjoint bits. */
+ * also means no other byte of this step shares p's slot. */
+uint g_sink;
 void out_put(uint p, uint v, uint hi)
 {
+#ifdef DSVK_EXP_NO_STORE
+    g_sink = g_sink * 31u + v + p; /* timing experiment: keep the value alive, store nothing */
+#else
     outp.bytes[t_dst_off + p] = uint8_t(v);
+#endif
 #if DSVK_WIN_BITS > 0
-    if (p + WIN_BYTES < hi)
-        return;
-    uint w = (p >> 2u) & (WIN_WORDS - 1u);
-    uint sh = (p & 3u) * 8u;
-    atomicAnd(sh_win[w], ~(0xFFu << sh));
-    atomicOr(sh_win[w], (v & 0xFFu) << sh);
+    if (p + WIN_BYTES >= hi)
+        sh_win[p & (WIN_BYTES - 1u)] = uint8_t(v);
 #endif
 }
 
-/* Final output byte q, when everything written so far lies below hi: from the window when
- * no later byte can have taken q's slot yet (and then out_put has put q there: its own hi was
- * no larger). */
+/* Whether output byte q is in the window, when everything written so far lies below hi: no
+ * later byte can have taken q's slot yet, and out_put has put q there (its own hi was no
+ * larger). */
+bool out_in_window(uint q, uint hi)
+{
+#if DSVK_WIN_BITS > 0
+    return q + WIN_BYTES >= hi;
+#else
+    return false;
+#endif
+}
+
+/* Final output byte q, when everything written so far lies below hi. */
 uint out_get(uint q, uint hi)
 {
 #if DSVK_WIN_BITS > 0
-    if (q + WIN_BYTES >= hi)
-        return (sh_win[(q >> 2u) & (WIN_WORDS - 1u)] >> ((q & 3u) * 8u)) & 0xFFu;
+    if (out_in_window(q, hi))
+        return uint(sh_win[q & (WIN_BYTES - 1u)]);
 #endif
+#ifdef DSVK_EXP_NO_COPY_LOAD
+    return q & 0xFFu; /* timing experiment: no load */
+#else
     return uint(outp.bytes[t_dst_off + q]);
+#endif
 }
 
 /* ---- lane bit buffers ------------------------------------------------------------------ */
@@ -758,11 +794,29 @@ void run_copies(bool copying, uint dist, uint hi)
         sh_cdist[ci] = dist;
         sh_cbeg[ci] = beg;
     }
+#if DSVK_WIN_BITS > 0 && MULTI_TILE
+    /* Every source byte, resolved through earlier copies of the step, lies at or after the
+     * lowest dst - dist of the step's copies. Reading before the window needs the fence.
+     * (Multi-tile builds only, where the fence is a subgroup one: llvmpipe mishandles
+     * barriers under branches, so the other builds fence at the end of every step.) */
+    if (subgroupBallot(copying && !out_in_window(p_dst - dist, hi)).x != 0u) {
+        output_fence();
+    }
+#endif
     tile_sync();
     uint first_dst = sh_cdst[0];
 #if DSVK_COPY_UNROLL == 1
     /* copy_byte written out: llvmpipe compiles this loop far faster without the call */
+#ifdef DSVK_COPY_WALK
+    uint c = 0u;
+#endif
     for (uint i = g_lane; i < total; i += 32u) {
+#ifdef DSVK_COPY_WALK
+        /* The copy of byte i: this lane's previous byte was 32 earlier, so walk forward from
+         * its copy (a copy or two on typical data, against five steps of a binary search). */
+        while (c + 1u < nc && sh_cbeg[c + 1u] <= i)
+            c++;
+#else
         uint b_first = 0u, b_end = nc; /* (not "hi": that names the output bound here) */
         while (b_end - b_first > 1u) {
             uint mid = (b_first + b_end) >> 1u;
@@ -772,12 +826,14 @@ void run_copies(bool copying, uint dist, uint hi)
                 b_end = mid;
         }
         uint c = b_first;
+#endif
         uint cd = sh_cdst[c];
         uint d = sh_cdist[c];
         uint o = i - sh_cbeg[c];
         uint q = cd - d + (o < d ? o : o % d);
-        while (q >= first_dst && c > 0u) {
-            uint a = 0u, z = c;
+        uint h = c;
+        while (q >= first_dst && h > 0u) {
+            uint a = 0u, z = h;
             while (z - a > 1u) {
                 uint mid = (a + z) >> 1u;
                 if (sh_cdst[mid] <= q)
@@ -791,7 +847,7 @@ void run_copies(bool copying, uint dist, uint hi)
                 break;
             uint d2 = sh_cdist[a];
             q = sh_cdst[a] - d2 + (o2 < d2 ? o2 : o2 % d2);
-            c = a;
+            h = a;
         }
 #ifndef DSVK_EXP_NO_COPY
         out_put(cd + o, out_get(q, hi), hi);
@@ -872,7 +928,7 @@ uint data_step(uint lo, uint hi, bool litlen)
         if (g_out + total > t_dst_size)
             g_err |= E_OVERRUN;
     }
-    g_err |= wg_or(l_err);
+    g_err |= any_error(l_err);
     if (g_err == 0u) {
         run_copies(copying, value, g_out + total);
         if (emitting && kind == K_LIT)
@@ -1012,7 +1068,7 @@ void dynamic_block()
             else if (visited)
                 l_err |= E_HUFFMAN;
         }
-        g_err |= wg_or(l_err);
+        g_err |= any_error(l_err);
         if (visited) {
             uint end = min(start + run, want);
             for (uint i = start; i < end; i++)
@@ -1100,6 +1156,7 @@ void main()
     p_len = 0u;
     p_dst = 0u;
     l_err = 0u;
+    g_sink = 0u;
     if (g_err == 0u) {
         b_lo = in_word(g_lane);
         b_hi = 0u;
@@ -1119,6 +1176,10 @@ void main()
         if (g_err == 0u && tail_nonzero())
             g_err |= E_TRAILING;
     }
+#ifdef DSVK_EXP_NO_STORE
+    if (g_sink == 0x12345678u)
+        g_err |= E_LIMIT;
+#endif
     if (g_lane == 0u) {
         if (g_err != 0u)
             atomicOr(status.slots[td.status_slot], g_err & ERROR_BITS);

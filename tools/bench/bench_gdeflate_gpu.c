@@ -320,7 +320,7 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
     uint64_t batch_bytes = 512ull << 20;
     int level = 9;
     const char *variant = "all";
-    const char *spirv[6];
+    const char *spirv[12];
     int nspirv = 0;
     uint32_t tpgs[8] = {0};
     int ntpg = 1;
@@ -343,7 +343,7 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
                 tpgs[ntpg++] = (uint32_t)atoi(t);
             if (ntpg == 0)
                 ntpg = 1;
-        } else if (!strcmp(a, "--spirv") && i + 1 < argc && nspirv < 6)
+        } else if (!strcmp(a, "--spirv") && i + 1 < argc && nspirv < 12)
             spirv[nspirv++] = argv[++i];
         else if (!strcmp(a, "--no-cpu"))
             do_cpu = false;
@@ -462,10 +462,10 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
             !strcmp(variant, dsvk_gdgpu_variant_name((dsvk_gdgpu_variant)v)))
             variants[nv++] = (dsvk_gdgpu_variant)v;
 
-    result res[20];
+    result res[24];
     int nres = 0;
     memset(res, 0, sizeof(res));
-    enum { MAX_DECODERS = 16 };
+    enum { MAX_DECODERS = 20 };
     dsvk_gdgpu *decs[MAX_DECODERS] = {NULL};
     char dec_names[MAX_DECODERS][64];
     uint64_t out_total = 0, in_total = 0;
@@ -507,7 +507,7 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
             ndec++;
         }
     /* Experimental shader builds (--spirv), with the largest --tpg (which the build must have). */
-    uint8_t *spirv_code[6] = {NULL};
+    uint8_t *spirv_code[12] = {NULL};
     for (int k = 0; k < nspirv && ndec < MAX_DECODERS; k++) {
         size_t size = 0;
         spirv_code[k] = read_all(spirv[k], &size);
