@@ -136,12 +136,15 @@ const uint T_LIT = 0u, T_DIST = 1u, T_PRE = 2u;
 
 const uint RING = 128u; /* input words staged ahead of the refills */
 
-/* Output window (DSVK_WIN_BITS > 0): every output byte also goes to a shared-memory ring of
- * the tile's latest 2^DSVK_WIN_BITS bytes (8-bit shared memory: shaderInt8), and copies read
- * their sources there when close enough. Only copies reaching further back read the output
- * buffer, and only those steps pay for a buffer memory fence; every other step synchronizes
- * shared memory alone. 0: no window, every copy reads the output buffer after a per-step
- * fence. */
+/* Output window (experiment, off in the shipped builds; DSVK_WIN_BITS > 0): every output byte
+ * also goes to a shared-memory ring of the tile's latest 2^DSVK_WIN_BITS bytes (8-bit shared
+ * memory: shaderInt8), and copies read their sources there when close enough. Only copies
+ * reaching further back read the output buffer, and only those steps pay for a buffer memory
+ * fence; every other step synchronizes shared memory alone. Exact, but measured 3x slower on
+ * an H100 (8 or 16 KiB, 2 tiles per workgroup: 8.9 against 28.3 GB/s): the window's shared
+ * memory halves the tiles a multiprocessor holds, while the per-step fence it saves costs
+ * nothing measurable (docs/GPU_DECODER.md). 0: no window, every copy reads the output buffer
+ * after a per-step fence. */
 #ifndef DSVK_WIN_BITS
 #define DSVK_WIN_BITS 0
 #endif
@@ -807,16 +810,9 @@ void run_copies(bool copying, uint dist, uint hi)
     uint first_dst = sh_cdst[0];
 #if DSVK_COPY_UNROLL == 1
     /* copy_byte written out: llvmpipe compiles this loop far faster without the call */
-#ifdef DSVK_COPY_WALK
-    uint c = 0u;
-#endif
     for (uint i = g_lane; i < total; i += 32u) {
-#ifdef DSVK_COPY_WALK
-        /* The copy of byte i: this lane's previous byte was 32 earlier, so walk forward from
-         * its copy (a copy or two on typical data, against five steps of a binary search). */
-        while (c + 1u < nc && sh_cbeg[c + 1u] <= i)
-            c++;
-#else
+        /* Walking forward from this lane's previous copy instead measured 9 % slower on an
+         * H100 (divergent loop lengths). */
         uint b_first = 0u, b_end = nc; /* (not "hi": that names the output bound here) */
         while (b_end - b_first > 1u) {
             uint mid = (b_first + b_end) >> 1u;
@@ -826,7 +822,6 @@ void run_copies(bool copying, uint dist, uint hi)
                 b_end = mid;
         }
         uint c = b_first;
-#endif
         uint cd = sh_cdst[c];
         uint d = sh_cdist[c];
         uint o = i - sh_cbeg[c];

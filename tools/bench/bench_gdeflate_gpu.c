@@ -306,7 +306,7 @@ static void usage(void)
     printf("usage: dsvk-bench gdeflate-gpu [--json] [--iterations N] [--batch-mib M] "
            "[--level L]\n"
            "                              [--variant all|auto|subgroup|shared] "
-           "[--tpg N,N] [--spirv FILE]... "
+           "[--tpg N,N] [--spirv FILE[:TPG]]... "
            "[--no-cpu] [--e2e] FILES...\n"
            "FILES: .gdeflate streams (NAME.lL.gdeflate is verified against NAME.raw when it "
            "exists),\nor raw files, compressed first with dsvk's CPU encoder at --level "
@@ -509,19 +509,28 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
     /* Experimental shader builds (--spirv), with the largest --tpg (which the build must have). */
     uint8_t *spirv_code[12] = {NULL};
     for (int k = 0; k < nspirv && ndec < MAX_DECODERS; k++) {
+        /* FILE or FILE:TPG (the build's tiles per workgroup; default the largest --tpg) */
+        char path[4096];
+        snprintf(path, sizeof(path), "%s", spirv[k]);
+        uint32_t tpg_k = tpg_max;
+        char *colon = strrchr(path, ':');
+        if (colon) {
+            *colon = 0;
+            tpg_k = (uint32_t)atoi(colon + 1);
+        }
         size_t size = 0;
-        spirv_code[k] = read_all(spirv[k], &size);
+        spirv_code[k] = read_all(path, &size);
         dsvk_gdgpu_device_info dk = di;
         dk.spirv_override = (const uint32_t *)spirv_code[k];
         dk.spirv_override_size = size;
-        dk.tiles_per_group = tpg_max;
+        dk.tiles_per_group = tpg_k;
         if (!spirv_code[k] ||
             dsvk_gdgpu_create(&dk, DSVK_GDGPU_VARIANT_AUTO, &decs[ndec]) != DSVK_OK) {
             fprintf(stderr, "gdeflate-gpu: cannot use %s\n", spirv[k]);
             continue;
         }
-        const char *base = strrchr(spirv[k], '/');
-        snprintf(dec_names[ndec], sizeof(dec_names[ndec]), "%s", base ? base + 1 : spirv[k]);
+        const char *base = strrchr(path, '/');
+        snprintf(dec_names[ndec], sizeof(dec_names[ndec]), "%.63s", base ? base + 1 : path);
         ndec++;
     }
     g0 = ndec ? decs[0] : NULL;
@@ -546,6 +555,14 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
         offs[s] = dsvk_gdgpu_batch_stream_output(batch, s);
     host = malloc(out_total + 1);
     uint32_t *status = malloc((size_t)ntiles * 4 + 4);
+
+    /* GPUs idle at low clocks and take a while to reach full speed: decode for a second
+     * before timing anything (without this, the first decoder timed in a process measured a
+     * third of its speed on an H100). */
+    double warm_until = bench_now() + 1.0, warm_s = 0;
+    while (bench_now() < warm_until &&
+           dsvk_gdgpu_batch_run(batch, false, 1, 0xA5, &warm_s) == DSVK_OK) {
+    }
 
     /* (c) first, when some file has no original: its CPU output is the reference. */
     unsigned threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
