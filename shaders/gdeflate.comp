@@ -733,54 +733,6 @@ void build_tables(uint nlit, uint ndist)
 
 /* ---- blocks ---------------------------------------------------------------------------- */
 
-#ifndef DSVK_COPY_UNROLL
-#define DSVK_COPY_UNROLL 1
-#endif
-const uint COPY_UNROLL = DSVK_COPY_UNROLL;
-
-#if DSVK_COPY_UNROLL > 1
-/* Byte i of this step's concatenated copies: returns its destination and, in src, the
- * position it takes its value from, resolved through earlier copies of the step (the same
- * steps as the loop in run_copies). */
-uint copy_byte(uint i, uint nc, uint total, uint first_dst, out uint src)
-{
-    /* Largest copy c with sh_cbeg[c] <= i. */
-    uint lo = 0u, hi = nc;
-    while (hi - lo > 1u) {
-        uint mid = (lo + hi) >> 1u;
-        if (sh_cbeg[mid] <= i)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    uint c = lo;
-    uint cd = sh_cdst[c];
-    uint d = sh_cdist[c];
-    uint o = i - sh_cbeg[c];
-    uint q = cd - d + (o < d ? o : o % d);
-    /* A source byte inside an earlier copy of this step takes that copy's source. */
-    while (q >= first_dst && c > 0u) {
-        uint a = 0u, z = c;
-        while (z - a > 1u) {
-            uint mid = (a + z) >> 1u;
-            if (sh_cdst[mid] <= q)
-                a = mid;
-            else
-                z = mid;
-        }
-        uint len2 = (a + 1u < nc ? sh_cbeg[a + 1u] : total) - sh_cbeg[a];
-        uint o2 = q - sh_cdst[a];
-        if (o2 >= len2)
-            break;
-        uint d2 = sh_cdist[a];
-        q = sh_cdst[a] - d2 + (o2 < d2 ? o2 : o2 % d2);
-        c = a;
-    }
-    src = q;
-    return cd + o;
-}
-#endif
-
 /* The copies of this step's lanes in `copying`, all at once; see the header comment. Every
  * output byte written so far lies below hi. */
 void run_copies(bool copying, uint dist, uint hi)
@@ -791,10 +743,21 @@ void run_copies(bool copying, uint dist, uint hi)
     uint total;
     uint beg = wg_scan(copying ? p_len : 0u, total);
     uint nc = uint(bitCount(cm));
+    /* Copies whose source bytes all lie before the step's first destination need no
+     * resolution through earlier copies: flagged per copy (bit 31 of its distance) once,
+     * instead of tested per byte. Entries past the last copy are padded so that the lookups
+     * below run a fixed five steps over all 32 entries. */
+    uint lead_dst = wg_read(p_dst, uint(findLSB(cm)));
+    if (g_lane >= nc) {
+        sh_cdst[g_lane] = 0xFFFFFFFFu;
+        sh_cbeg[g_lane] = 0xFFFFFFFFu;
+    }
     if (copying) {
         uint ci = uint(bitCount(cm & lt_mask(g_lane)));
         sh_cdst[ci] = p_dst;
         sh_cdist[ci] = dist;
+        if (ci > 0u && p_dst - dist + min(p_len, dist) > lead_dst)
+            sh_cdist[ci] = dist | 0x80000000u;
         sh_cbeg[ci] = beg;
     }
 #if DSVK_WIN_BITS > 0 && MULTI_TILE
@@ -808,69 +771,42 @@ void run_copies(bool copying, uint dist, uint hi)
 #endif
     tile_sync();
     uint first_dst = sh_cdst[0];
-#if DSVK_COPY_UNROLL == 1
-    /* copy_byte written out: llvmpipe compiles this loop far faster without the call */
     for (uint i = g_lane; i < total; i += 32u) {
-        /* Walking forward from this lane's previous copy instead measured 9 % slower on an
-         * H100 (divergent loop lengths). */
-        uint b_first = 0u, b_end = nc; /* (not "hi": that names the output bound here) */
-        while (b_end - b_first > 1u) {
-            uint mid = (b_first + b_end) >> 1u;
-            if (sh_cbeg[mid] <= i)
-                b_first = mid;
-            else
-                b_end = mid;
-        }
-        uint c = b_first;
+        /* The copy of byte i: the last one that begins at or before it. */
+        uint c = 0u;
+        c += sh_cbeg[c + 16u] <= i ? 16u : 0u;
+        c += sh_cbeg[c + 8u] <= i ? 8u : 0u;
+        c += sh_cbeg[c + 4u] <= i ? 4u : 0u;
+        c += sh_cbeg[c + 2u] <= i ? 2u : 0u;
+        c += sh_cbeg[c + 1u] <= i ? 1u : 0u;
         uint cd = sh_cdst[c];
-        uint d = sh_cdist[c];
+        uint dv = sh_cdist[c];
+        uint d = dv & 0x7FFFFFFFu;
         uint o = i - sh_cbeg[c];
         uint q = cd - d + (o < d ? o : o % d);
-        uint h = c;
-        while (q >= first_dst && h > 0u) {
-            uint a = 0u, z = h;
-            while (z - a > 1u) {
-                uint mid = (a + z) >> 1u;
-                if (sh_cdst[mid] <= q)
-                    a = mid;
-                else
-                    z = mid;
+        if ((dv >> 31u) != 0u) {
+            /* q < the destination of copy h, so the copy a found below precedes h, and
+             * a + 1 is a copy too. */
+            uint h = c;
+            while (q >= first_dst && h > 0u) {
+                uint a = 0u;
+                a += sh_cdst[a + 16u] <= q ? 16u : 0u;
+                a += sh_cdst[a + 8u] <= q ? 8u : 0u;
+                a += sh_cdst[a + 4u] <= q ? 4u : 0u;
+                a += sh_cdst[a + 2u] <= q ? 2u : 0u;
+                a += sh_cdst[a + 1u] <= q ? 1u : 0u;
+                uint o2 = q - sh_cdst[a];
+                if (o2 >= sh_cbeg[a + 1u] - sh_cbeg[a])
+                    break;
+                uint d2 = sh_cdist[a] & 0x7FFFFFFFu;
+                q = sh_cdst[a] - d2 + (o2 < d2 ? o2 : o2 % d2);
+                h = a;
             }
-            uint len2 = (a + 1u < nc ? sh_cbeg[a + 1u] : total) - sh_cbeg[a];
-            uint o2 = q - sh_cdst[a];
-            if (o2 >= len2)
-                break;
-            uint d2 = sh_cdist[a];
-            q = sh_cdst[a] - d2 + (o2 < d2 ? o2 : o2 % d2);
-            h = a;
         }
 #ifndef DSVK_EXP_NO_COPY
         out_put(cd + o, out_get(q, hi), hi);
 #endif
     }
-#else
-    /* Experiment (DSVK_COPY_UNROLL > 1): several bytes per invocation per round, every source
-     * address first, then all the loads, then all the stores, so the loads' latencies
-     * overlap. Sources never lie in this step's destinations (resolved above), so the order
-     * of loads and stores is free. llvmpipe's 8-wide hybrid mode miscompiles it. */
-    for (uint base = 0u; base < total; base += 32u * COPY_UNROLL) {
-        uint pos[COPY_UNROLL], src[COPY_UNROLL];
-        for (uint k = 0u; k < COPY_UNROLL; k++) {
-            uint i = base + k * 32u + g_lane;
-            pos[k] = 0xFFFFFFFFu;
-            if (i < total)
-                pos[k] = copy_byte(i, nc, total, first_dst, src[k]);
-        }
-#ifndef DSVK_EXP_NO_COPY
-        uint v[COPY_UNROLL];
-        for (uint k = 0u; k < COPY_UNROLL; k++)
-            v[k] = pos[k] != 0xFFFFFFFFu ? out_get(src[k], hi) : 0u;
-        for (uint k = 0u; k < COPY_UNROLL; k++)
-            if (pos[k] != 0xFFFFFFFFu)
-                out_put(pos[k], v[k], hi);
-#endif
-    }
-#endif
 }
 
 /*

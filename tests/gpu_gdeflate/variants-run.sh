@@ -1,0 +1,141 @@
+#!/bin/bash
+# Experimental builds of shaders/gdeflate.comp against the shipped builds and NVIDIA's
+# VK_NV_memory_decompression, side by side in one dsvk-bench run on the device machine
+# (docs/GPU_DECODER.md "Performance", docs/BENCHMARKS.md "GDeflate GPU decoder").
+#
+#   1. here, from the repository root:   tests/gpu_gdeflate/variants-run.sh prepare [NAME:DEFINES]...
+#      Release build of dsvk-bench, dsvk-gdgpu-check and dsvk-gdgpu-corpus in build-variants/,
+#      copied with liburing/libdeflate, the reference vectors and one SPIR-V file per variant
+#      (2 tiles per workgroup, 4 for a NAME ending in _tpg4; the shipped multi-tile options
+#      plus DEFINES, comma-separated)
+#      into .gdgpu-variants/; the Vulkan loader packages into .gl/ (both git-ignored).
+#      Without arguments the variants are the timing experiments of 2026-12-08 (below).
+#   2. there, with the device tool's `run`, carry [".gdgpu-variants", ".gl"]:
+#        bash .gdgpu-variants/variants-run.sh run
+#      writes $OUT/bench.jsonl (one dsvk-bench JSON object per data set) and $OUT/log.txt.
+#
+# The experiments' defines (shaders/gdeflate.comp): DSVK_EXP_NO_FENCE (no buffer fence per
+# step), DSVK_EXP_NO_COPY_LOAD and DSVK_EXP_NO_STORE (timing only: wrong output),
+# DSVK_EXP_NONCOHERENT (output binding not coherent: not guaranteed by the memory model),
+# DSVK_EXP_OLD_ERR (error flags reduced every step), DSVK_WIN_BITS=N (output window).
+set -u
+
+DEFAULT_VARIANTS=(
+    "OLD_ERR:DSVK_EXP_OLD_ERR"
+    "NO_FENCE:DSVK_EXP_OLD_ERR,DSVK_EXP_NO_FENCE"
+    "NO_COPY_LOAD:DSVK_EXP_OLD_ERR,DSVK_EXP_NO_COPY_LOAD"
+    "NO_STORE:DSVK_EXP_OLD_ERR,DSVK_EXP_NO_STORE"
+    "NONCOHERENT:DSVK_EXP_OLD_ERR,DSVK_EXP_NONCOHERENT"
+    "W13:DSVK_WIN_BITS=13"
+    "W14:DSVK_WIN_BITS=14"
+)
+
+prepare() {
+    local dest=.gdgpu-variants build=build-variants
+    [ -f CMakeLists.txt ] && [ -d shaders ] || { echo "run from the repository root" >&2; exit 2; }
+    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+        ninja -C "$build" -j2 dsvk-bench dsvk-gdgpu-check dsvk-gdgpu-corpus || exit 1
+    rm -rf "$dest" && mkdir -p "$dest/bin" "$dest/lib" "$dest/spv" || exit 1
+    cp "$build/tools/bench/dsvk-bench" "$build/tests/gpu_gdeflate/dsvk-gdgpu-check" \
+        "$build/tests/gpu_gdeflate/dsvk-gdgpu-corpus" "$dest/bin/" && cp "$0" "$dest/" || exit 1
+    for lib in liburing.so.2 libdeflate.so.0; do
+        local path
+        path=$(ldd "$dest/bin/dsvk-bench" | awk -v l="$lib" '$1 == l {print $3}')
+        [ -n "$path" ] && cp -L "$path" "$dest/lib/"
+    done
+    cp -r ../shared/gdeflate-vectors "$dest/vectors" || exit 1
+    local variants=("$@")
+    [ ${#variants[@]} -eq 0 ] && variants=("${DEFAULT_VARIANTS[@]}")
+    for v in "${variants[@]}"; do
+        local name=${v%%:*} defs=() d
+        IFS=, read -ra ds <<<"${v#*:}"
+        for d in "${ds[@]}"; do [ -n "$d" ] && defs+=("-D$d"); done
+        local tpg=2
+        case "$name" in *_tpg4) tpg=4 ;; esac
+        glslc --target-env=vulkan1.1 -O -fshader-stage=compute -DDSVK_SUBGROUP -DDSVK_TPG=$tpg \
+            -DDSVK_LIT_BITS=9 "${defs[@]}" -o "$dest/spv/$name.spv" shaders/gdeflate.comp &&
+            spirv-val --target-env vulkan1.1 "$dest/spv/$name.spv" || exit 1
+    done
+    local exclude
+    exclude=$(git rev-parse --git-path info/exclude)
+    mkdir -p "$(dirname "$exclude")"
+    for p in /.gdgpu-variants/ /.gl/ /build-variants/; do
+        grep -qxF "$p" "$exclude" 2>/dev/null || echo "$p" >>"$exclude"
+    done
+    if ! ls .gl/libglvnd0_*.deb >/dev/null 2>&1; then
+        mkdir -p .gl /tmp/amd64/partial
+        local o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
+        # shellcheck disable=SC2086
+        apt-get $o update >/dev/null && (cd .gl && apt-get $o download libvulkan1 libegl1 \
+            libglvnd0 libopengl0 libgl1 libglx0 libgles2) || {
+            echo "could not download the Vulkan loader packages into .gl/" >&2
+            exit 1
+        }
+    fi
+    du -sh "$dest" .gl
+    echo "now run there: bash $dest/variants-run.sh run   (carry $dest and .gl)"
+}
+
+run() {
+    local here out
+    here=$(cd "$(dirname "$0")" && pwd)
+    out=${OUT:-/tmp/gdgpu-variants-out}
+    mkdir -p "$out"
+    exec > >(tee -a "$out/log.txt") 2>&1
+    # The NVIDIA ICD needs the GLVND libraries as well as the loader.
+    for f in .gl/*.deb; do dpkg -x "$f" /; done
+    ldconfig
+    export LD_LIBRARY_PATH=$here/lib
+    local icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+    [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
+    nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv
+    mkdir -p /tmp/c /tmp/s
+    "$here/bin/dsvk-gdgpu-corpus" /tmp/c 64
+    timeout 60 find /opt /usr/lib -name '*.so*' -size +2M -print0 2>/dev/null |
+        xargs -0 cat 2>/dev/null | head -c 67108864 >/tmp/c/binary.raw
+    local spirv=() f
+    for f in "$here"/spv/*.spv; do
+        case "$f" in *_tpg4.spv) spirv+=(--spirv "$f:4") ;; *) spirv+=(--spirv "$f:2") ;; esac
+    done
+    local x=(--json --iterations 5 --batch-mib 512 --tpg 2,4 --variant subgroup --no-cpu)
+    echo "--- mixed"
+    timeout 200 "$here/bin/dsvk-bench" gdeflate-gpu "${x[@]}" "${spirv[@]}" /tmp/c/texture.raw \
+        /tmp/c/json.raw /tmp/c/binary.raw /tmp/c/mesh.raw >>"$out/bench.jsonl"
+    for f in texture json binary; do
+        echo "--- $f"
+        timeout 120 "$here/bin/dsvk-bench" gdeflate-gpu "${x[@]}" "${spirv[@]}" /tmp/c/$f.raw \
+            >>"$out/bench.jsonl"
+    done
+    python3 - "$out/bench.jsonl" <<'PY'
+import json, sys
+for n, line in enumerate(open(sys.argv[1])):
+    d = json.loads(line)
+    print(",".join(f["path"].split("/")[-1] for f in d["files"]), "level", d["level"])
+    for r in d["results"]:
+        stats = (r.get("stats") or "")[:60] if n == 0 else ""
+        print("   %-36s %7.2f GB/s %-12s %s" % (r["decoder"], r["gbps"],
+              "verified" if r["verified"] else "NOT-VERIFIED", stats))
+PY
+    echo "=== exactness: the shipped builds and the driver on the vectors and the corpus"
+    for f in /tmp/c/*.raw; do head -c 8388608 "$f" >/tmp/s/"$(basename "$f")"; done
+    timeout 90 "$here/bin/dsvk-gdgpu-check" --no-validation --require-native \
+        "$here"/vectors/*.gdeflate 2>&1 | grep -v '^  '
+    timeout 120 "$here/bin/dsvk-gdgpu-check" --no-validation --require-native --levels 1,9,12 \
+        "$here"/vectors/*.raw /tmp/s/*.raw 2>&1 | grep -v '^  ' | tail -4
+    echo "=== exactness: each variant on the vectors and the corpus at level 9"
+    for f in "$here"/spv/*.spv; do
+        local t=2
+        case "$f" in *_tpg4.spv) t=4 ;; esac
+        echo "--- $(basename "$f")"
+        timeout 60 "$here/bin/dsvk-gdgpu-check" --no-validation --variant subgroup --tpg $t \
+            --spirv "$f" --levels 9 "$here"/vectors/*.gdeflate "$here"/vectors/*.raw /tmp/s/*.raw \
+            2>&1 | grep -E 'PASS|FAIL|mismatch' | tail -3
+    done
+    echo "=== done"
+}
+
+case "${1:-}" in
+prepare) shift; prepare "$@" ;;
+run) run ;;
+*) echo "usage: $0 prepare [NAME:DEFINE,DEFINE...]... | run" >&2; exit 2 ;;
+esac
