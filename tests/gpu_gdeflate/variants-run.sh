@@ -13,6 +13,8 @@
 #   2. there, with the device tool's `run`, carry [".gdgpu-variants", ".gl"]:
 #        bash .gdgpu-variants/variants-run.sh run
 #      writes $OUT/bench.jsonl (one dsvk-bench JSON object per data set) and $OUT/log.txt.
+#      `run --final`: the shipped builds only, with the CPU decoder and the mixed set end to
+#      end too (the figures of docs/BENCHMARKS.md).
 #
 # The experiments' defines (shaders/gdeflate.comp): DSVK_EXP_NO_FENCE (no buffer fence per
 # step), DSVK_EXP_NO_COPY_LOAD and DSVK_EXP_NO_STORE (timing only: wrong output),
@@ -77,7 +79,8 @@ prepare() {
 }
 
 run() {
-    local here out
+    local final=0 here out
+    [ "${1:-}" = --final ] && final=1
     here=$(cd "$(dirname "$0")" && pwd)
     out=${OUT:-/tmp/gdgpu-variants-out}
     mkdir -p "$out"
@@ -95,13 +98,23 @@ run() {
         xargs -0 cat 2>/dev/null | head -c 67108864 >/tmp/c/binary.raw
     local spirv=() f
     for f in "$here"/spv/*.spv; do
+        [ -f "$f" ] || continue
         case "$f" in *_tpg4.spv) spirv+=(--spirv "$f:4") ;; *) spirv+=(--spirv "$f:2") ;; esac
     done
     local x=(--json --iterations 5 --batch-mib 512 --tpg 2,4 --variant subgroup --no-cpu)
+    local files=(texture json binary) e2e=()
+    if [ "$final" = 1 ]; then
+        # The shipped builds only (both variants), the driver and the CPU decoder on all
+        # cores, every file on its own, and the mixed set end to end as well.
+        x=(--json --iterations 5 --batch-mib 512 --tpg 2,4 --variant all)
+        files=(texture json binary mesh)
+        e2e=(--e2e)
+        spirv=()
+    fi
     echo "--- mixed"
-    timeout 200 "$here/bin/dsvk-bench" gdeflate-gpu "${x[@]}" "${spirv[@]}" /tmp/c/texture.raw \
-        /tmp/c/json.raw /tmp/c/binary.raw /tmp/c/mesh.raw >>"$out/bench.jsonl"
-    for f in texture json binary; do
+    timeout 200 "$here/bin/dsvk-bench" gdeflate-gpu "${x[@]}" "${e2e[@]}" "${spirv[@]}" \
+        /tmp/c/texture.raw /tmp/c/json.raw /tmp/c/binary.raw /tmp/c/mesh.raw >>"$out/bench.jsonl"
+    for f in "${files[@]}"; do
         echo "--- $f"
         timeout 120 "$here/bin/dsvk-bench" gdeflate-gpu "${x[@]}" "${spirv[@]}" /tmp/c/$f.raw \
             >>"$out/bench.jsonl"
@@ -124,6 +137,7 @@ PY
         "$here"/vectors/*.raw /tmp/s/*.raw 2>&1 | grep -v '^  ' | tail -4
     echo "=== exactness: each variant on the vectors and the corpus at level 9"
     for f in "$here"/spv/*.spv; do
+        [ -f "$f" ] || continue
         local t=2
         case "$f" in *_tpg4.spv) t=4 ;; esac
         echo "--- $(basename "$f")"
@@ -136,6 +150,6 @@ PY
 
 case "${1:-}" in
 prepare) shift; prepare "$@" ;;
-run) run ;;
-*) echo "usage: $0 prepare [NAME:DEFINE,DEFINE...]... | run" >&2; exit 2 ;;
+run) shift; run "$@" ;;
+*) echo "usage: $0 prepare [NAME:DEFINE,DEFINE...]... | run [--final]" >&2; exit 2 ;;
 esac
