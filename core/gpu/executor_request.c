@@ -151,8 +151,11 @@ static void run_grants(dsvk_gpu_executor *x)
     pthread_mutex_unlock(&x->lock);
 }
 
-/* Takes ring space for g and fills it, or queues g until space frees. */
-static void reserve(dsvk_gpu_req *g)
+/* Takes the executor's lock when g may go on: false, with the lock released, when the
+ * executor is going away (g fails as DEVICE_LOST) or g was cancelled or has failed. The loads
+ * are sequentially consistent against dsvk_queue_cancel's store and our withdraw's load of
+ * e->gpu: a cancel either sees g waiting, or we see the cancel here. */
+static bool lock_if_live(dsvk_gpu_req *g)
 {
     dsvk_gpu_executor *x = g->x;
     dsvk_exec *e = g->e;
@@ -160,14 +163,22 @@ static void reserve(dsvk_gpu_req *g)
     if (x->draining || x->lost) {
         pthread_mutex_unlock(&x->lock);
         dsvk_exec_fail(e, DSVK_E_DEVICE_LOST, 0);
-        return;
+        return false;
     }
-    /* Sequentially consistent against dsvk_queue_cancel's store and our withdraw's load of
-     * e->gpu: a cancel either sees g waiting, or we see the cancel here. */
     if (atomic_load(&e->cancelled) || atomic_load(&e->result) != DSVK_OK) {
         pthread_mutex_unlock(&x->lock);
-        return;
+        return false;
     }
+    return true;
+}
+
+/* Takes ring space for g and fills it, or queues g until space frees. */
+static void reserve(dsvk_gpu_req *g)
+{
+    dsvk_gpu_executor *x = g->x;
+    dsvk_exec *e = g->e;
+    if (!lock_if_live(g))
+        return;
     if (!x->wait_head && take_space_locked(x, g)) {
         g->state = DSVK_GPU_FILLING;
         pthread_mutex_unlock(&x->lock);
@@ -372,16 +383,8 @@ void dsvk_gpu_exec_make_ready(dsvk_gpu_req *g)
 {
     dsvk_gpu_executor *x = g->x;
     dsvk_exec *e = g->e;
-    pthread_mutex_lock(&x->lock);
-    if (x->draining || x->lost) {
-        pthread_mutex_unlock(&x->lock);
-        dsvk_exec_fail(e, DSVK_E_DEVICE_LOST, 0);
+    if (!lock_if_live(g))
         return;
-    }
-    if (atomic_load(&e->cancelled) || atomic_load(&e->result) != DSVK_OK) {
-        pthread_mutex_unlock(&x->lock);
-        return;
-    }
     atomic_fetch_add(&e->pending, 1); /* the ready hold, dropped when its batch completes */
     g->state = DSVK_GPU_READY;
     g->next = NULL;
