@@ -389,18 +389,6 @@ uint wg_read(uint v, uint src)
     return r;
 }
 
-/* The lanes' error flags OR-ed together. Multi-tile builds (one subgroup per tile) check with
- * one ballot and reduce only when some lane has failed; the other builds reduce every time,
- * because llvmpipe mishandles barriers under branches (wg_or's, in its hybrid mode). */
-uint any_error(uint e)
-{
-#if MULTI_TILE && !defined(DSVK_EXP_OLD_ERR)
-    return subgroupBallot(e != 0u).x != 0u ? subgroupOr(e) : 0u;
-#else
-    return wg_or(e);
-#endif
-}
-
 /* ---- input ----------------------------------------------------------------------------- */
 
 /* Little-endian word at tile byte b (b + 4 <= t_src_size), for any alignment. */
@@ -770,7 +758,6 @@ void run_copies(bool copying, uint dist, uint hi)
     }
 #endif
     tile_sync();
-    uint first_dst = sh_cdst[0];
     for (uint i = g_lane; i < total; i += 32u) {
         /* The copy of byte i: the last one that begins at or before it. */
         uint c = 0u;
@@ -788,7 +775,7 @@ void run_copies(bool copying, uint dist, uint hi)
             /* q < the destination of copy h, so the copy a found below precedes h, and
              * a + 1 is a copy too. */
             uint h = c;
-            while (q >= first_dst && h > 0u) {
+            while (q >= lead_dst && h > 0u) {
                 uint a = 0u;
                 a += sh_cdst[a + 16u] <= q ? 16u : 0u;
                 a += sh_cdst[a + 8u] <= q ? 8u : 0u;
@@ -859,7 +846,7 @@ uint data_step(uint lo, uint hi, bool litlen)
         if (g_out + total > t_dst_size)
             g_err |= E_OVERRUN;
     }
-    g_err |= any_error(l_err);
+    g_err |= wg_or(l_err);
     if (g_err == 0u) {
         run_copies(copying, value, g_out + total);
         if (emitting && kind == K_LIT)
@@ -999,7 +986,7 @@ void dynamic_block()
             else if (visited)
                 l_err |= E_HUFFMAN;
         }
-        g_err |= any_error(l_err);
+        g_err |= wg_or(l_err);
         if (visited) {
             uint end = min(start + run, want);
             for (uint i = start; i < end; i++)

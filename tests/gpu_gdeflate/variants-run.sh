@@ -19,15 +19,15 @@
 # The experiments' defines (shaders/gdeflate.comp): DSVK_EXP_NO_FENCE (no buffer fence per
 # step), DSVK_EXP_NO_COPY_LOAD and DSVK_EXP_NO_STORE (timing only: wrong output),
 # DSVK_EXP_NONCOHERENT (output binding not coherent: not guaranteed by the memory model),
-# DSVK_EXP_OLD_ERR (error flags reduced every step), DSVK_WIN_BITS=N (output window).
+# DSVK_EXP_NO_COPY (timing only: no copies at all), DSVK_WIN_BITS=N (output window).
 set -u
 
 DEFAULT_VARIANTS=(
-    "OLD_ERR:DSVK_EXP_OLD_ERR"
-    "NO_FENCE:DSVK_EXP_OLD_ERR,DSVK_EXP_NO_FENCE"
-    "NO_COPY_LOAD:DSVK_EXP_OLD_ERR,DSVK_EXP_NO_COPY_LOAD"
-    "NO_STORE:DSVK_EXP_OLD_ERR,DSVK_EXP_NO_STORE"
-    "NONCOHERENT:DSVK_EXP_OLD_ERR,DSVK_EXP_NONCOHERENT"
+    "NO_FENCE:DSVK_EXP_NO_FENCE"
+    "NO_COPY_LOAD:DSVK_EXP_NO_COPY_LOAD"
+    "NO_STORE:DSVK_EXP_NO_STORE"
+    "NONCOHERENT:DSVK_EXP_NONCOHERENT"
+    "NO_COPY:DSVK_EXP_NO_COPY"
     "W13:DSVK_WIN_BITS=13"
     "W14:DSVK_WIN_BITS=14"
 )
