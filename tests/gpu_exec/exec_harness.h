@@ -95,8 +95,11 @@ void eh_file_close(dsvk_file *f);
 
 /* A queue of the given source type on the device. */
 dsvk_queue *eh_queue(eh *h, dsvk_source_type type, uint16_t capacity);
-/* Submits, waits (up to 300 s) for a status entry enqueued now, returns its result. */
+/* Submits, waits (up to 500 s: with a cold shader cache lavapipe compiles the decoder's
+ * pipeline first) for a status entry enqueued now, returns its result. */
 dsvk_result eh_wait(eh *h, dsvk_queue *q);
+/* The same for a queue of any runtime (devices registered by the layer, for instance). */
+dsvk_result eh_wait_queue(dsvk_runtime *rt, dsvk_queue *q);
 
 /* Deterministic bytes. */
 void eh_fill(void *dst, size_t n, uint64_t seed);

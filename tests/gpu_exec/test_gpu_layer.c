@@ -31,6 +31,7 @@
 #include <dsvk/vulkan.h>
 
 #include "gpu/executor.h"
+#include "exec_harness.h"
 #include "vk_harness.h"
 
 #define OWN_SIZE (2u << 20)
@@ -98,47 +99,6 @@ static dsvk_request to_buffer(dsvk_file *f, uint64_t offset, uint32_t size, VkBu
     return r;
 }
 
-static dsvk_result wait_queue(dsvk_runtime *rt, dsvk_queue *q)
-{
-    dsvk_status_array *a = NULL;
-    assert_int_equal(dsvk_status_array_create(rt, 1, "layer", &a), DSVK_OK);
-    assert_int_equal(dsvk_queue_enqueue_status(q, a, 0), DSVK_OK);
-    dsvk_queue_submit(q);
-    /* Generous: with a cold shader cache lavapipe compiles the decoder's pipeline with LLVM
-     * first, which took over two minutes on CI's busy two cores (ctest's limit is 600 s). */
-    uint64_t t0 = vkh_now_ns();
-    while (!dsvk_status_array_is_complete(a, 0)) {
-        if (vkh_now_ns() - t0 > 500000000000ull)
-            fail_msg("the queue did not complete within 500 s");
-        usleep(1000);
-    }
-    dsvk_result r = dsvk_status_array_get_result(a, 0);
-    dsvk_status_array_destroy(a);
-    return r;
-}
-
-/* A GDeflate reference vector (DSVK_VECTORS), malloc'd. */
-static uint8_t *read_vector(const char *name, size_t *size)
-{
-    const char *dir = getenv("DSVK_VECTORS");
-    if (!dir)
-        fail_msg("DSVK_VECTORS is not set (ctest sets it to the reference vectors)");
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *data = malloc(n > 0 ? (size_t)n : 1);
-    assert_non_null(data);
-    assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
-
 static void uploads_on_a_captured_device(void **state)
 {
     (void)state;
@@ -185,7 +145,7 @@ static void uploads_on_a_captured_device(void **state)
     r.compression = DSVK_COMPRESSION_GDEFLATE;
     r.uncompressed_size = CHUNK;
     assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
-    assert_int_equal(wait_queue(rt, q), DSVK_OK);
+    assert_int_equal(eh_wait_queue(rt, q), DSVK_OK);
 
     const uint32_t *words = h->map;
     for (uint32_t i = 0; i < VKH_FILL_WORDS; i++)
@@ -252,8 +212,8 @@ static void shader_decodes_on_a_captured_device(void **state)
     /* One small vector (lavapipe runs the shader on the CPU): three tiles of text, dynamic
      * Huffman blocks, the last tile short. */
     size_t raw_size, stream_size;
-    uint8_t *raw = read_vector("text_headers.raw", &raw_size);
-    uint8_t *stream = read_vector("text_headers.l9.gdeflate", &stream_size);
+    uint8_t *raw = eh_read_vector("text_headers.raw", &raw_size);
+    uint8_t *stream = eh_read_vector("text_headers.l9.gdeflate", &stream_size);
     dsvk_file *f = temp_file(rt, stream, stream_size);
     own_buffer own;
     own_buffer_create(h, &own);
@@ -268,7 +228,7 @@ static void shader_decodes_on_a_captured_device(void **state)
     r.compression = DSVK_COMPRESSION_GDEFLATE;
     r.uncompressed_size = (uint32_t)raw_size;
     assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
-    assert_int_equal(wait_queue(rt, q), DSVK_OK);
+    assert_int_equal(eh_wait_queue(rt, q), DSVK_OK);
     assert_memory_equal(own.map + 4096, raw, raw_size);
     assert_int_equal(own.map[4095], 0x33);
     assert_int_equal(own.map[4096 + raw_size], 0x33);
