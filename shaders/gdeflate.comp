@@ -29,7 +29,9 @@
  * tile's result is reported in its status slot.
  */
 #version 460
+#ifndef DSVK_WORD_WRITES
 #extension GL_EXT_shader_8bit_storage : require
+#endif
 #ifdef DSVK_SUBGROUP
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -76,13 +78,20 @@ layout(std430, set = 0, binding = 1) readonly buffer Input {
     uint words[];
 } inp;
 
-/* Written bytes are read back by other invocations of the workgroup (deferred copies). */
+/* Written bytes are read back by other invocations of the tile (copies). The word-writes
+ * build (DSVK_WORD_WRITES) accesses the output as 32-bit words: whole words are stored
+ * plainly, the words a step's run only partly covers with two atomics (their other bytes may
+ * belong to a neighbouring tile, or to an earlier step). */
 #ifdef DSVK_EXP_NONCOHERENT
 layout(std430, set = 0, binding = 2) buffer Output {
 #else
 layout(std430, set = 0, binding = 2) coherent buffer Output {
 #endif
+#ifdef DSVK_WORD_WRITES
+    uint words[];
+#else
     uint8_t bytes[];
+#endif
 } outp;
 
 /* Per slot: bits 0..22 count the tiles that decoded correctly, bits 23..31 are error flags. */
@@ -136,22 +145,6 @@ const uint T_LIT = 0u, T_DIST = 1u, T_PRE = 2u;
 
 const uint RING = 128u; /* input words staged ahead of the refills */
 
-/* Output window (experiment, off in the shipped builds; DSVK_WIN_BITS > 0): every output byte
- * also goes to a shared-memory ring of the tile's latest 2^DSVK_WIN_BITS bytes (8-bit shared
- * memory: shaderInt8), and copies read their sources there when close enough. Only copies
- * reaching further back read the output buffer, and only those steps pay for a buffer memory
- * fence; every other step synchronizes shared memory alone. Exact, but measured 3x slower on
- * an H100 (8 or 16 KiB, 2 tiles per workgroup: 8.9 against 28.3 GB/s): the window's shared
- * memory halves the tiles a multiprocessor holds, while the per-step fence it saves costs
- * nothing measurable (docs/GPU_DECODER.md). 0: no window, every copy reads the output buffer
- * after a per-step fence. */
-#ifndef DSVK_WIN_BITS
-#define DSVK_WIN_BITS 0
-#endif
-#if DSVK_WIN_BITS > 0
-#extension GL_EXT_shader_explicit_arithmetic_types_int8 : require
-const uint WIN_BYTES = 1u << DSVK_WIN_BITS;
-#endif
 const uint MAX_STEPS = 1u << 18;
 
 const uint MODE_SHARED = 0u, MODE_HYBRID = 1u, MODE_SINGLE = 2u;
@@ -166,13 +159,15 @@ shared uint sh_cnt_[TILES_PER_GROUP][16];
 shared uint sh_run_[TILES_PER_GROUP][16];
 shared uint sh_offs_[TILES_PER_GROUP][16];
 shared uint sh_ring_[TILES_PER_GROUP][RING];
+#ifdef DSVK_WORD_WRITES
+shared uint sh_idst_[TILES_PER_GROUP][33]; /* the items a step writes, in order: first byte, */
+shared uint sh_ival_[TILES_PER_GROUP][32]; /* and literal value (LIT_ITEM) or copy distance */
+#else
 shared uint sh_cdst_[TILES_PER_GROUP][32];  /* this step's copies, in lane order: destination, */
 shared uint sh_cdist_[TILES_PER_GROUP][32]; /* distance, */
 shared uint sh_cbeg_[TILES_PER_GROUP][32];  /* and first byte in the step's concatenated copy bytes */
-shared uint sh_x_[TILES_PER_GROUP][32];
-#if DSVK_WIN_BITS > 0
-shared uint8_t sh_win_[TILES_PER_GROUP][WIN_BYTES];
 #endif
+shared uint sh_x_[TILES_PER_GROUP][32];
 #else
 shared uint sh_tab[(1u << LIT_BITS) + (1u << DIST_BITS)];
 shared uint sh_sorted[320];
@@ -182,13 +177,15 @@ shared uint sh_cnt[16];
 shared uint sh_run[16];
 shared uint sh_offs[16];
 shared uint sh_ring[RING];
+#ifdef DSVK_WORD_WRITES
+shared uint sh_idst[33]; /* the items a step writes, in order: first byte (then padding: end), */
+shared uint sh_ival[32]; /* and literal value (LIT_ITEM) or copy distance */
+#else
 shared uint sh_cdst[32];  /* this step's copies, in lane order: destination, */
 shared uint sh_cdist[32]; /* distance, */
 shared uint sh_cbeg[32];  /* and first byte in the step's concatenated copy bytes */
-shared uint sh_x[32];
-#if DSVK_WIN_BITS > 0
-shared uint8_t sh_win[WIN_BYTES]; /* the tile's latest WIN_BYTES of output */
 #endif
+shared uint sh_x[32];
 #endif
 shared uint sh_flag;
 
@@ -204,11 +201,12 @@ uint g_ts;
 #define sh_run sh_run_[g_ts]
 #define sh_offs sh_offs_[g_ts]
 #define sh_ring sh_ring_[g_ts]
+#define sh_idst sh_idst_[g_ts]
+#define sh_ival sh_ival_[g_ts]
 #define sh_cdst sh_cdst_[g_ts]
 #define sh_cdist sh_cdist_[g_ts]
 #define sh_cbeg sh_cbeg_[g_ts]
 #define sh_x sh_x_[g_ts]
-#define sh_win sh_win_[g_ts]
 #endif
 
 /* Execution and shared-memory barrier among the invocations of one tile. A macro, not a
@@ -235,9 +233,12 @@ uint g_pfw;
 /* The tile. */
 uint t_src_off, t_src_size, t_words, t_in_words, t_dst_off, t_dst_size;
 
-/* Lane state: 64-bit bit buffer, LSB first, and the pending copy. */
+/* Lane state: 64-bit bit buffer, LSB first, and the pending item: a literal (written a step
+ * after it was decoded) or a copy (written in the step that decodes its distance), p_len bytes
+ * at p_dst. */
 uint b_lo, b_hi, b_cnt;
-uint p_dst, p_len;
+uint p_dst, p_len, p_val;
+bool p_lit;
 uint l_err;
 
 uint lt_mask(uint n)
@@ -444,10 +445,8 @@ bool tail_nonzero()
     tile_sync()
 #endif
 
-/* End of a step: this step's output visible to the next one. With the window, only bytes
- * that copies read from the output buffer need the buffer fence, and run_copies fences before
- * such reads; otherwise shared memory is enough. */
-#if defined(DSVK_EXP_NO_FENCE) || (DSVK_WIN_BITS > 0 && MULTI_TILE)
+/* End of a step: this step's output visible to the next one. */
+#if defined(DSVK_EXP_NO_FENCE)
 #define output_barrier() tile_sync()
 #else
 #define output_barrier() output_fence()
@@ -477,48 +476,75 @@ void step_end()
 
 /* ---- output ---------------------------------------------------------------------------- */
 
-/* Writes output byte p (tile-relative) to the destination, and to the window when a later
- * step may read it there: every byte written in this step lies below hi, so p + WIN_BYTES >= hi
- * also means no other byte of this step shares p's slot. */
+#ifdef DSVK_WORD_WRITES
+/* The 4 final output bytes at tile byte q (any alignment; q + 4 <= the tile's size). */
+uint out_word(uint q)
+{
+    uint a = t_dst_off + q;
+    uint wi = a >> 2u;
+    uint sh = (a & 3u) * 8u;
+#ifdef DSVK_EXP_NO_COPY_LOAD
+    return a; /* timing experiment: no load */
+#else
+    uint w = outp.words[wi];
+    if (sh != 0u)
+        w = (w >> sh) | (outp.words[wi + 1u] << (32u - sh));
+    return w;
+#endif
+}
+
+/* The final output byte at tile byte q. */
+uint out_byte(uint q)
+{
+    uint a = t_dst_off + q;
+#ifdef DSVK_EXP_NO_COPY_LOAD
+    return a & 0xFFu;
+#else
+    return (outp.words[a >> 2u] >> ((a & 3u) * 8u)) & 0xFFu;
+#endif
+}
+
+/* Stores the bytes `mask` selects of output word w (absolute word index). A word the step
+ * covers whole belongs to one invocation and no other step: a plain store. A partly covered
+ * word shares its other bytes with an earlier step, a later one or a neighbouring tile, which
+ * may be writing them now: two atomics, clearing and then setting only this step's bytes. */
 uint g_sink;
-void out_put(uint p, uint v, uint hi)
+void out_store(uint w, uint v, uint mask)
+{
+#ifdef DSVK_EXP_NO_STORE
+    g_sink = g_sink * 31u + v + w; /* timing experiment: keep the value alive, store nothing */
+#else
+    if (mask == 0xFFFFFFFFu) {
+        outp.words[w] = v;
+    } else {
+        atomicAnd(outp.words[w], ~mask);
+        atomicOr(outp.words[w], v & mask);
+    }
+#endif
+}
+#else
+uint g_sink;
+
+/* Writes output byte p (tile-relative). */
+void out_put(uint p, uint v)
 {
 #ifdef DSVK_EXP_NO_STORE
     g_sink = g_sink * 31u + v + p; /* timing experiment: keep the value alive, store nothing */
 #else
     outp.bytes[t_dst_off + p] = uint8_t(v);
 #endif
-#if DSVK_WIN_BITS > 0
-    if (p + WIN_BYTES >= hi)
-        sh_win[p & (WIN_BYTES - 1u)] = uint8_t(v);
-#endif
 }
 
-/* Whether output byte q is in the window, when everything written so far lies below hi: no
- * later byte can have taken q's slot yet, and out_put has put q there (its own hi was no
- * larger). */
-bool out_in_window(uint q, uint hi)
+/* Final output byte q. */
+uint out_get(uint q)
 {
-#if DSVK_WIN_BITS > 0
-    return q + WIN_BYTES >= hi;
-#else
-    return false;
-#endif
-}
-
-/* Final output byte q, when everything written so far lies below hi. */
-uint out_get(uint q, uint hi)
-{
-#if DSVK_WIN_BITS > 0
-    if (out_in_window(q, hi))
-        return uint(sh_win[q & (WIN_BYTES - 1u)]);
-#endif
 #ifdef DSVK_EXP_NO_COPY_LOAD
     return q & 0xFFu; /* timing experiment: no load */
 #else
     return uint(outp.bytes[t_dst_off + q]);
 #endif
 }
+#endif
 
 /* ---- lane bit buffers ------------------------------------------------------------------ */
 
@@ -721,9 +747,124 @@ void build_tables(uint nlit, uint ndist)
 
 /* ---- blocks ---------------------------------------------------------------------------- */
 
-/* The copies of this step's lanes in `copying`, all at once; see the header comment. Every
- * output byte written so far lies below hi. */
-void run_copies(bool copying, uint dist, uint hi)
+#ifdef DSVK_WORD_WRITES
+/* Items: what a step writes is a contiguous run of the output, the items of the lanes in
+ * lane order, each a literal (one byte, value known) or a copy (length and distance known).
+ * sh_idst[i] is item i's first byte; entries past the last item hold the run's end, so that
+ * item i ends at sh_idst[i + 1] and the five-step search below needs no loop. */
+const uint LIT_ITEM = 0x80000000u; /* sh_ival: a literal, its value in bits 0..7 */
+
+/* The item that holds byte p of the run. */
+uint item_find(uint p)
+{
+    uint c = 0u;
+    c += sh_idst[c + 16u] <= p ? 16u : 0u;
+    c += sh_idst[c + 8u] <= p ? 8u : 0u;
+    c += sh_idst[c + 4u] <= p ? 4u : 0u;
+    c += sh_idst[c + 2u] <= p ? 2u : 0u;
+    c += sh_idst[c + 1u] <= p ? 1u : 0u;
+    return c;
+}
+
+/* The final value of byte p of the run, in item c. A copy's byte comes from
+ * dst - dist + (offset mod dist) (the mod replicates overlapping copies' patterns); a source
+ * inside the run is resolved through the item that holds it, and every hop moves to an
+ * earlier item, so at most 32 hops reach a literal or a byte before the run (final, fenced). */
+uint item_byte(uint c, uint p, uint a0)
+{
+    uint v = sh_ival[c];
+    for (uint hop = 0u; hop < 32u && (v & LIT_ITEM) == 0u && p >= a0; hop++) {
+        uint d = sh_idst[c];
+        uint o = p - d;
+        p = d - v + (o < v ? o : o % v);
+        c = item_find(p);
+        v = sh_ival[c];
+    }
+    return p < a0 ? out_byte(p) : v & 0xFFu;
+}
+
+/* Writes output word w (absolute word index) where it meets the run [a0, a1). */
+void write_word(uint w, uint a0, uint a1)
+{
+    uint wb = w * 4u - t_dst_off; /* tile byte of the word's first byte (wraps before the tile) */
+    uint lo = max(w * 4u, t_dst_off + a0) - t_dst_off;
+    uint hi = min(w * 4u + 4u, t_dst_off + a1) - t_dst_off;
+    uint mask = 0u;
+    for (uint j = 0u; j < 4u; j++)
+        mask |= wb + j - lo < hi - lo ? 0xFFu << (8u * j) : 0u;
+    uint c = item_find(lo);
+    uint v = 0u;
+    uint cd = sh_idst[c], cv = sh_ival[c];
+    bool done = false;
+    if (mask == 0xFFFFFFFFu && hi <= sh_idst[c + 1u] && (cv & LIT_ITEM) == 0u && cv >= 4u) {
+        /* The whole word inside one copy whose four sources are consecutive and final. */
+        uint o = lo - cd;
+        uint r = o < cv ? o : o % cv;
+        uint q = cd - cv + r;
+        if (r + 4u <= cv && q + 4u <= a0) {
+            v = out_word(q);
+            done = true;
+        }
+    }
+#ifdef DSVK_SHORT_DIST
+    if (!done && mask == 0xFFFFFFFFu && hi <= sh_idst[c + 1u] && cv < 4u) {
+        /* The whole word inside one copy of distance 1..3: its bytes repeat the copy's
+         * cv source bytes, each resolved once. */
+        uint pat = 0u;
+        for (uint k = 0u; k < cv; k++) {
+            uint q = cd - cv + k;
+            pat |= (q < a0 ? out_byte(q) : item_byte(item_find(q), q, a0)) << (8u * k);
+        }
+        uint r = (lo - cd) % cv;
+        for (uint j = 0u; j < 4u; j++) {
+            v |= ((pat >> (8u * r)) & 0xFFu) << (8u * j);
+            r = r + 1u == cv ? 0u : r + 1u;
+        }
+        done = true;
+    }
+#endif
+    if (!done) {
+        /* The word's bytes in the run are consecutive and items are contiguous, so each next
+         * byte lies in the same item or the one after. Bytes outside the run (edge words)
+         * repeat its nearest byte and are masked off. */
+        for (uint j = 0u; j < 4u; j++) {
+            uint p = lo + uint(clamp(int(wb + j - lo), 0, int(hi - lo) - 1));
+            c += c < 31u && p >= sh_idst[c + 1u] ? 1u : 0u;
+            v |= item_byte(c, p, a0) << (8u * j);
+        }
+    }
+    out_store(w, v, mask);
+}
+
+/* Writes the items of the lanes in `has` (lane order is output order, and together they cover
+ * [a0, a1) without gaps), spread over all invocations one aligned output word each. The item's
+ * first byte and length are the lane's p_dst and p_len; val is its value (LIT_ITEM) or
+ * distance. Every byte before a0 is final and visible (the step fence). */
+void write_items(bool has, uint val)
+{
+    uint m = wg_ballot(has);
+    if (m == 0u)
+        return;
+    uint n = uint(bitCount(m));
+    uint a0 = wg_read(p_dst, uint(findLSB(m)));
+    uint a1 = wg_read(p_dst + p_len, uint(findMSB(m)));
+    if (has) {
+        uint i = uint(bitCount(m & lt_mask(g_lane)));
+        sh_idst[i] = p_dst;
+        sh_ival[i] = val;
+    }
+    if (g_lane >= n)
+        sh_idst[g_lane] = a1;
+    if (g_lane == 0u)
+        sh_idst[32] = a1;
+    tile_sync();
+    uint w1 = (t_dst_off + a1 + 3u) >> 2u;
+    for (uint w = ((t_dst_off + a0) >> 2u) + g_lane; w < w1; w += 32u)
+        write_word(w, a0, a1);
+}
+#else
+/* The copies of this step's lanes in `copying`, all at once; see the header comment. */
+void run_copies(bool copying, uint dist)
 {
     uint cm = wg_ballot(copying);
     if (cm == 0u)
@@ -748,15 +889,6 @@ void run_copies(bool copying, uint dist, uint hi)
             sh_cdist[ci] = dist | 0x80000000u;
         sh_cbeg[ci] = beg;
     }
-#if DSVK_WIN_BITS > 0 && MULTI_TILE
-    /* Every source byte, resolved through earlier copies of the step, lies at or after the
-     * lowest dst - dist of the step's copies. Reading before the window needs the fence.
-     * (Multi-tile builds only, where the fence is a subgroup one: llvmpipe mishandles
-     * barriers under branches, so the other builds fence at the end of every step.) */
-    if (subgroupBallot(copying && !out_in_window(p_dst - dist, hi)).x != 0u) {
-        output_fence();
-    }
-#endif
     tile_sync();
     for (uint i = g_lane; i < total; i += 32u) {
         /* The copy of byte i: the last one that begins at or before it. */
@@ -790,22 +922,23 @@ void run_copies(bool copying, uint dist, uint hi)
                 h = a;
             }
         }
-#ifndef DSVK_EXP_NO_COPY
-        out_put(cd + o, out_get(q, hi), hi);
-#endif
+        out_put(cd + o, out_get(q));
     }
 }
+#endif
 
 /*
  * One step of a Huffman block's data phase over the lanes [lo, hi). Lanes with a pending copy
- * decode its distance and copy; with `litlen`, the others decode a lit/len symbol. Returns the
- * lane that decoded end-of-block, or hi.
+ * decode its distance and copy; with `litlen`, the others decode a lit/len symbol. Literals
+ * are written at once; with DSVK_WORD_WRITES a literal is the lane's pending item for one step
+ * instead, so that each step writes the visited lanes' pending items, the whole run the step
+ * before decoded. Returns the lane that decoded end-of-block, or hi.
  */
 uint data_step(uint lo, uint hi, bool litlen)
 {
     step_begin();
     bool in_win = g_lane >= lo && g_lane < hi;
-    bool pend = p_len != 0u;
+    bool pend = p_len != 0u && !p_lit;
     bool decoding = in_win && (pend || litlen);
     uint e = 0u;
     if (decoding) {
@@ -832,6 +965,7 @@ uint data_step(uint lo, uint hi, bool litlen)
     }
     bool visited = in_win && g_lane < k;
     bool copying = visited && pend;
+    bool writing = visited && p_len != 0u;
     bool emitting = visited && !pend && litlen;
     if (visited && decoding && kind == K_BAD)
         l_err |= E_HUFFMAN;
@@ -847,21 +981,35 @@ uint data_step(uint lo, uint hi, bool litlen)
             g_err |= E_OVERRUN;
     }
     g_err |= wg_or(l_err);
+#ifdef DSVK_WORD_WRITES
+    if (g_err == 0u)
+        write_items(writing, p_lit ? p_val | LIT_ITEM : value);
+#else
     if (g_err == 0u) {
-        run_copies(copying, value, g_out + total);
+        run_copies(copying, value);
         if (emitting && kind == K_LIT)
-            out_put(dest, value, g_out + total);
+            out_put(dest, value);
     }
+#endif
     g_out += total;
 
     if (visited || (g_lane == k && k < hi))
         bits_drop(used);
-    if (copying)
+    if (writing)
         p_len = 0u;
-    else if (emitting && kind == K_MATCH) {
+#ifdef DSVK_WORD_WRITES
+    if (emitting && (kind == K_LIT || kind == K_MATCH)) {
+        p_dst = dest;
+        p_lit = kind == K_LIT;
+        p_len = p_lit ? 1u : value;
+        p_val = value;
+    }
+#else
+    if (emitting && kind == K_MATCH) {
         p_dst = dest;
         p_len = value;
     }
+#endif
     refill(visited);
     step_end();
     return k;
@@ -895,13 +1043,20 @@ void stored_block()
     for (uint done = 0u; done < len && g_err == 0u; done += 32u) {
         step_begin();
         bool mine = done + g_lane < len;
-        if (mine) {
-            out_put(g_out + done + g_lane, b_lo & 0xFFu, g_out + len);
+#ifdef DSVK_WORD_WRITES
+        p_dst = g_out + done + g_lane;
+        p_len = 1u;
+        write_items(mine, (b_lo & 0xFFu) | LIT_ITEM);
+#else
+        if (mine)
+            out_put(g_out + done + g_lane, b_lo & 0xFFu);
+#endif
+        if (mine)
             bits_drop(8u);
-        }
         refill(mine);
         step_end();
     }
+    p_len = 0u;
     g_out += len;
     /* The end-of-block revolution from the lane after the last byte. */
     step_begin();
@@ -1055,7 +1210,12 @@ void main()
     if (td.status_slot >= nslots)
         return; /* nowhere to report: the host validates slots, this is defence only */
     t_in_words = uint(inp.words.length());
+#ifdef DSVK_WORD_WRITES
+    uint out_words = uint(outp.words.length());
+    uint out_len = out_words >= 0x40000000u ? 0xFFFFFFFFu : out_words * 4u;
+#else
     uint out_len = uint(outp.bytes.length());
+#endif
     t_src_off = td.src_offset;
     t_src_size = td.src_size;
     t_dst_off = td.dst_offset;
@@ -1073,6 +1233,8 @@ void main()
     g_steps = 0u;
     p_len = 0u;
     p_dst = 0u;
+    p_val = 0u;
+    p_lit = false;
     l_err = 0u;
     g_sink = 0u;
     if (g_err == 0u) {

@@ -395,6 +395,12 @@ dsvk_result dsvk_gdgpu_bind(dsvk_gdgpu *g, const dsvk_gdgpu_range *jobs,
         }
     if (jobs->offset % 4 != 0 || jobs->size < sizeof(dsvk_gdgpu_jobs_header))
         return DSVK_E_INVALID_ARGUMENT;
+    /* The shader writes the output as 32-bit words. */
+    if (output->offset % 4 != 0 || output->size % 4 != 0) {
+        DSVK_ERR("gpu: GDeflate output binding: offset %llu and size %llu must be multiples of 4",
+                 (unsigned long long)output->offset, (unsigned long long)output->size);
+        return DSVK_E_INVALID_ARGUMENT;
+    }
     dsvk_gdgpu_binding *b = calloc(1, sizeof(*b));
     if (!b)
         return DSVK_E_NO_MEMORY;

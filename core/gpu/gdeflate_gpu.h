@@ -86,7 +86,7 @@ typedef struct dsvk_gdgpu_device_info {
     size_t spirv_override_size; /* bytes */
     /* Features enabled on the device (not merely supported). */
     bool storage_buffer_8bit; /* required: the shader stores bytes */
-    bool shader_int8;         /* optional: builds with a shared-memory output window use it */
+    bool shader_int8;         /* unused since the output-window experiment was removed */
     /* vulkanMemoryModel and vulkanMemoryModelDeviceScope: with the first enabled and not the
      * second, shaders may not use Device scope, which the decoder's atomics do. */
     bool vulkan_memory_model;
@@ -174,7 +174,8 @@ const char *dsvk_gdgpu_status_string(uint32_t slot_value, char *buf, size_t cap)
 
 /*
  * Binds the four buffers of a decode: jobs (usage STORAGE_BUFFER | INDIRECT_BUFFER), input,
- * output and status (STORAGE_BUFFER). The binding owns a descriptor set; destroy it after
+ * output and status (STORAGE_BUFFER); the output's offset and size are multiples of 4 (the shader
+ * writes 32-bit words). The binding owns a descriptor set; destroy it after
  * the GPU finished every command buffer that used it.
  */
 dsvk_result dsvk_gdgpu_bind(dsvk_gdgpu *g, const dsvk_gdgpu_range *jobs,

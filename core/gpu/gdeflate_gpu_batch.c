@@ -145,7 +145,7 @@ static dsvk_result make_segments(dsvk_gdgpu_batch *b, uint64_t limit, uint64_t a
             uint64_t lo = b->abs_src[t], hi = lo + b->tiles[t].src_size;
             in_lo = lo < in_lo ? lo : in_lo;
             in_hi = hi > in_hi ? hi : in_hi;
-            hi = b->abs_dst[t] + b->tiles[t].dst_size;
+            hi = align_up(b->abs_dst[t] + b->tiles[t].dst_size, 4); /* bound as words */
             out_hi = hi > out_hi ? hi : out_hi;
         }
         if (cur && align_up(in_hi, 4) - cur->in_lo <= limit && out_hi - cur->out_lo <= limit) {

@@ -7,9 +7,10 @@
 #      Release build of dsvk-bench, dsvk-gdgpu-check and dsvk-gdgpu-corpus in build-variants/,
 #      copied with liburing/libdeflate, the reference vectors and one SPIR-V file per variant
 #      (2 tiles per workgroup, 4 for a NAME ending in _tpg4; the shipped multi-tile options
-#      plus DEFINES, comma-separated)
+#      plus DEFINES, comma-separated; NAME@REV compiles the shader of git revision REV, to
+#      measure a change against the code before it in the same run)
 #      into .gdgpu-variants/; the Vulkan loader packages into .gl/ (both git-ignored).
-#      Without arguments the variants are the timing experiments of 2026-12-08 (below).
+#      Without arguments the variants are the experiments listed below.
 #   2. there, with the device tool's `run`, carry [".gdgpu-variants", ".gl"]:
 #        bash .gdgpu-variants/variants-run.sh run
 #      writes $OUT/bench.jsonl (one dsvk-bench JSON object per data set) and $OUT/log.txt.
@@ -19,17 +20,19 @@
 # The experiments' defines (shaders/gdeflate.comp): DSVK_EXP_NO_FENCE (no buffer fence per
 # step), DSVK_EXP_NO_COPY_LOAD and DSVK_EXP_NO_STORE (timing only: wrong output),
 # DSVK_EXP_NONCOHERENT (output binding not coherent: not guaranteed by the memory model),
-# DSVK_EXP_NO_COPY (timing only: no copies at all), DSVK_WIN_BITS=N (output window).
+# DSVK_WORD_WRITES (the word-writes build, docs/GPU_DECODER.md), with DSVK_SHORT_DIST (words
+# inside a copy of distance 1..3 resolve its 1..3 source bytes once).
 set -u
 
+# The word-writes build against the shipped builds (which the run includes anyway) and the
+# shipped shader of 770d3ef (the code before the word-writes change), 2 and 4 tiles per group.
 DEFAULT_VARIANTS=(
-    "NO_FENCE:DSVK_EXP_NO_FENCE"
-    "NO_COPY_LOAD:DSVK_EXP_NO_COPY_LOAD"
-    "NO_STORE:DSVK_EXP_NO_STORE"
-    "NONCOHERENT:DSVK_EXP_NONCOHERENT"
-    "NO_COPY:DSVK_EXP_NO_COPY"
-    "W13:DSVK_WIN_BITS=13"
-    "W14:DSVK_WIN_BITS=14"
+    "BYTES_770d3ef@770d3ef:"
+    "WORDS:DSVK_WORD_WRITES"
+    "WORDS_tpg4:DSVK_WORD_WRITES"
+    "WORDS_SHORT:DSVK_WORD_WRITES,DSVK_SHORT_DIST"
+    "WORDS_SHORT_tpg4:DSVK_WORD_WRITES,DSVK_SHORT_DIST"
+    "WORDS_NONCOHERENT:DSVK_WORD_WRITES,DSVK_EXP_NONCOHERENT"
 )
 
 prepare() {
@@ -49,13 +52,18 @@ prepare() {
     local variants=("$@")
     [ ${#variants[@]} -eq 0 ] && variants=("${DEFAULT_VARIANTS[@]}")
     for v in "${variants[@]}"; do
-        local name=${v%%:*} defs=() d
+        local name=${v%%:*} defs=() d src=shaders/gdeflate.comp
         IFS=, read -ra ds <<<"${v#*:}"
         for d in "${ds[@]}"; do [ -n "$d" ] && defs+=("-D$d"); done
+        if [[ "$name" == *@* ]]; then
+            src=$build/gdeflate-${name#*@}.comp
+            git show "${name#*@}:shaders/gdeflate.comp" >"$src" || exit 1
+            name=${name%@*}
+        fi
         local tpg=2
         case "$name" in *_tpg4) tpg=4 ;; esac
         glslc --target-env=vulkan1.1 -O -fshader-stage=compute -DDSVK_SUBGROUP -DDSVK_TPG=$tpg \
-            -DDSVK_LIT_BITS=9 "${defs[@]}" -o "$dest/spv/$name.spv" shaders/gdeflate.comp &&
+            -DDSVK_LIT_BITS=9 "${defs[@]}" -o "$dest/spv/$name.spv" "$src" &&
             spirv-val --target-env vulkan1.1 "$dest/spv/$name.spv" || exit 1
     done
     local exclude

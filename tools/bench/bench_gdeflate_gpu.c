@@ -187,7 +187,7 @@ static void e2e_run(dsvk_vkstandalone *vk, dsvk_gdgpu *g, const input_file *file
                               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                               DSVK_VKMEM_DEVICE, false, &input);
     if (r == DSVK_OK)
-        r = dsvk_vkbuf_create(f, dev, mp, out_total + 4,
+        r = dsvk_vkbuf_create(f, dev, mp, (out_total + 7) & ~(uint64_t)3,
                               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
                               DSVK_VKMEM_READBACK, false, &output);
     if (r == DSVK_OK)

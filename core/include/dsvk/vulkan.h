@@ -81,8 +81,9 @@ typedef struct dsvk_vk_enabled {
 typedef struct dsvk_vk_enabled_shader {
     bool storage_buffer_8bit; /* storageBuffer8BitAccess (1.2 or VK_KHR_8bit_storage): the
                                  shader is used only with it */
-    bool shader_int8;         /* shaderInt8 (1.2 or VK_KHR_shader_float16_int8): the decoder's
-                                 builds with a shared-memory output window use it */
+    bool shader_int8;         /* shaderInt8 (1.2 or VK_KHR_shader_float16_int8): reported;
+                                 no decoder build uses it since the output-window
+                                 experiment was removed */
     /* vulkanMemoryModel and vulkanMemoryModelDeviceScope (1.2 or VK_KHR_vulkan_memory_model):
      * with the first enabled and not the second, shaders may not use Device scope, which the
      * decoder's atomics do, so the shader is not used. */
