@@ -289,6 +289,9 @@ uint wg_ballot(bool p)
 #ifdef DSVK_SUBGROUP
     if (g_mode == MODE_SINGLE)
         return subgroupBallot(p).x;
+#ifndef DSVK_WORD_WRITES
+    /* (The word-writes build takes the shared-memory path here: on llvmpipe's 8-wide
+     * subgroups, subgroupBallot after its word loop missed lanes; docs/GPU_DECODER.md.) */
     if (g_mode == MODE_HYBRID) {
         uint part = subgroupBallot(p).x << (gl_SubgroupID * gl_SubgroupSize);
         if (subgroupElect())
@@ -300,6 +303,7 @@ uint wg_ballot(bool p)
         tile_sync();
         return m;
     }
+#endif
 #endif
     sh_x[g_lane] = p ? (1u << g_lane) : 0u;
     tile_sync();
