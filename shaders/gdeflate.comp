@@ -770,11 +770,13 @@ uint item_find(uint p)
     return c;
 }
 
-/* The final value of byte p of the run, in item c. A copy's byte comes from
- * dst - dist + (offset mod dist) (the mod replicates overlapping copies' patterns); a source
- * inside the run is resolved through the item that holds it, and every hop moves to an
- * earlier item, so at most 32 hops reach a literal or a byte before the run (final, fenced). */
-uint item_byte(uint c, uint p, uint a0)
+/* Where the final value of byte p of the run (in item c) comes from: LIT_ITEM | the value of
+ * a literal, or the output position q < a0 to read it from (final, fenced). A copy's byte
+ * comes from dst - dist + (offset mod dist) (the mod replicates overlapping copies' patterns);
+ * a source inside the run is resolved through the item that holds it, and every hop moves to
+ * an earlier item, so at most 32 hops. No output load here: the callers issue theirs together
+ * after resolving, instead of one load's latency per hop loop. */
+uint item_source(uint c, uint p, uint a0)
 {
     uint v = sh_ival[c];
     for (uint hop = 0u; hop < 32u && (v & LIT_ITEM) == 0u && p >= a0; hop++) {
@@ -784,7 +786,13 @@ uint item_byte(uint c, uint p, uint a0)
         c = item_find(p);
         v = sh_ival[c];
     }
-    return p < a0 ? out_byte(p) : v & 0xFFu;
+    return p < a0 ? p : (v & 0xFFu) | LIT_ITEM;
+}
+
+/* The byte a source (item_source) names. */
+uint source_byte(uint s)
+{
+    return (s & LIT_ITEM) != 0u ? s & 0xFFu : out_byte(s);
 }
 
 /* Writes output word w (absolute word index) where it meets the run [a0, a1). */
@@ -817,7 +825,7 @@ void write_word(uint w, uint a0, uint a1)
         uint pat = 0u;
         for (uint k = 0u; k < cv; k++) {
             uint q = cd - cv + k;
-            pat |= (q < a0 ? out_byte(q) : item_byte(item_find(q), q, a0)) << (8u * k);
+            pat |= source_byte(q < a0 ? q : item_source(item_find(q), q, a0)) << (8u * k);
         }
         uint r = (lo - cd) % cv;
         for (uint j = 0u; j < 4u; j++) {
@@ -831,11 +839,14 @@ void write_word(uint w, uint a0, uint a1)
         /* The word's bytes in the run are consecutive and items are contiguous, so each next
          * byte lies in the same item or the one after. Bytes outside the run (edge words)
          * repeat its nearest byte and are masked off. */
+        uint src[4];
         for (uint j = 0u; j < 4u; j++) {
             uint p = lo + uint(clamp(int(wb + j - lo), 0, int(hi - lo) - 1));
             c += c < 31u && p >= sh_idst[c + 1u] ? 1u : 0u;
-            v |= item_byte(c, p, a0) << (8u * j);
+            src[j] = item_source(c, p, a0);
         }
+        for (uint j = 0u; j < 4u; j++)
+            v |= source_byte(src[j]) << (8u * j);
     }
     out_store(w, v, mask);
 }
