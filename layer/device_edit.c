@@ -425,10 +425,10 @@ bool dsvk_device_edit_build(dsvk_device_edit *e, const VkDeviceCreateInfo *app,
         *flag = true;
         edits[n - 1].enabled = flag;
     }
-    /* The GDeflate shader (SPIR-V for Vulkan 1.1) stores bytes; its builds with a shared-memory
-     * output window also keep bytes in shared memory. Below 1.2 the features come with their
-     * extensions; below 1.1 the shader cannot run (and VK_KHR_8bit_storage would also need
-     * VK_KHR_storage_buffer_storage_class), so nothing is turned on there. */
+    /* The GDeflate shader (SPIR-V for Vulkan 1.1) stores bytes. Below 1.2 the feature comes
+     * with its extension; below 1.1 the shader cannot run (and VK_KHR_8bit_storage would also
+     * need VK_KHR_storage_buffer_storage_class), so nothing is turned on there. shaderInt8 is
+     * only reported: no decoder build uses it since the output-window experiment went. */
     if (!e->enabled_shader.storage_buffer_8bit && support->storage_buffer_8bit &&
         (v12 || (v11 && support->khr_8bit_storage))) {
         edits[n++] = (feature_edit){
@@ -442,20 +442,6 @@ bool dsvk_device_edit_build(dsvk_device_edit *e, const VkDeviceCreateInfo *app,
         e->enabled_shader.storage_buffer_8bit = true;
         if (!v12 && !has_extension(app, VK_KHR_8BIT_STORAGE_EXTENSION_NAME))
             extensions[n_ext++] = VK_KHR_8BIT_STORAGE_EXTENSION_NAME;
-    }
-    if (!e->enabled_shader.shader_int8 && support->shader_int8 &&
-        (v12 || (v11 && support->khr_shader_float16_int8))) {
-        edits[n++] = (feature_edit){
-            .owner = o.int8,
-            .new_stype = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES,
-            .new_size = sizeof(VkPhysicalDeviceShaderFloat16Int8Features),
-            .member = int8_member,
-            .name = "shaderInt8",
-            .enabled = &e->enabled_shader.shader_int8,
-        };
-        e->enabled_shader.shader_int8 = true;
-        if (!v12 && !has_extension(app, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME))
-            extensions[n_ext++] = VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME;
     }
     /* The shader's atomics use Device scope, which a device with vulkanMemoryModel enabled
      * (the application's choice, left as it is) allows only with vulkanMemoryModelDeviceScope,

@@ -8,8 +8,8 @@
  * - features dsvk's GPU path uses, when the device supports them and the application did
  *   not enable them: timelineSemaphore, bufferDeviceAddress, memoryDecompression (with
  *   VK_EXT_memory_decompression, else VK_NV_memory_decompression), and for the GDeflate
- *   shader storageBuffer8BitAccess, shaderInt8 and, when the application enabled
- *   vulkanMemoryModel, vulkanMemoryModelDeviceScope. A feature goes into the
+ *   shader storageBuffer8BitAccess and, when the application enabled vulkanMemoryModel,
+ *   vulkanMemoryModelDeviceScope (shaderInt8 is only reported). A feature goes into the
  *   structure the application already chains for it (VkPhysicalDeviceVulkan12Features, or the
  *   feature's own structure), else into a new structure put at the head of the chain. Editing
  *   a structure of the application's chain means copying it and every structure in front of
@@ -36,12 +36,10 @@ typedef struct dsvk_device_support {
     bool ext_memory_decompression;
     bool nv_memory_decompression;
     bool storage_buffer_8bit;
-    bool shader_int8;
     bool vulkan_memory_model_device_scope;
     bool khr_timeline_semaphore; /* the extensions, for devices used below Vulkan 1.2 */
     bool khr_buffer_device_address;
     bool khr_8bit_storage;
-    bool khr_shader_float16_int8;
 } dsvk_device_support;
 
 typedef struct dsvk_device_edit {

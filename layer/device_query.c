@@ -6,7 +6,7 @@
 
 typedef struct extension_flags {
     bool khr_timeline, khr_bda, ext_decompression, nv_decompression, ext_subgroup_size_control;
-    bool khr_8bit_storage, khr_float16_int8, khr_memory_model;
+    bool khr_8bit_storage, khr_memory_model;
 } extension_flags;
 
 static extension_flags query_extensions(const dsvk_layer_instance *inst, VkPhysicalDevice pd)
@@ -29,7 +29,6 @@ static extension_flags query_extensions(const dsvk_layer_instance *inst, VkPhysi
         f.nv_decompression |= !strcmp(e, DSVK_VK_NV_MEMORY_DECOMPRESSION_NAME);
         f.ext_subgroup_size_control |= !strcmp(e, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
         f.khr_8bit_storage |= !strcmp(e, VK_KHR_8BIT_STORAGE_EXTENSION_NAME);
-        f.khr_float16_int8 |= !strcmp(e, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME);
         f.khr_memory_model |= !strcmp(e, VK_KHR_VULKAN_MEMORY_MODEL_EXTENSION_NAME);
     }
     free(list);
@@ -57,8 +56,6 @@ static void query_features(const dsvk_layer_instance *inst, VkPhysicalDevice pd,
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_DECOMPRESSION_FEATURES_NV};
     VkPhysicalDevice8BitStorageFeatures storage8 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES};
-    VkPhysicalDeviceShaderFloat16Int8Features int8 = {
-        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
     VkPhysicalDeviceVulkanMemoryModelFeatures memory_model = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES};
     VkPhysicalDeviceFeatures2 features = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
@@ -71,8 +68,6 @@ static void query_features(const dsvk_layer_instance *inst, VkPhysicalDevice pd,
         chain(&features.pNext, &decompression);
     if (v12 || ext->khr_8bit_storage)
         chain(&features.pNext, &storage8);
-    if (v12 || ext->khr_float16_int8)
-        chain(&features.pNext, &int8);
     if (v12 || ext->khr_memory_model)
         chain(&features.pNext, &memory_model);
     inst->GetPhysicalDeviceFeatures2(pd, &features);
@@ -80,7 +75,6 @@ static void query_features(const dsvk_layer_instance *inst, VkPhysicalDevice pd,
     s->buffer_device_address = bda.bufferDeviceAddress;
     s->memory_decompression = decompression.memoryDecompression;
     s->storage_buffer_8bit = storage8.storageBuffer8BitAccess;
-    s->shader_int8 = int8.shaderInt8;
     s->vulkan_memory_model_device_scope = memory_model.vulkanMemoryModelDeviceScope;
 }
 
@@ -148,7 +142,6 @@ bool dsvk_physical_info_query(const dsvk_layer_instance *inst, VkPhysicalDevice 
     out->support.ext_memory_decompression = ext.ext_decompression;
     out->support.nv_memory_decompression = ext.nv_decompression;
     out->support.khr_8bit_storage = ext.khr_8bit_storage;
-    out->support.khr_shader_float16_int8 = ext.khr_float16_int8;
     query_features(inst, pd, &ext, &out->support);
     query_properties(inst, pd, &ext, &out->desc);
     return true;

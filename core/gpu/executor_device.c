@@ -57,7 +57,6 @@ static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_o
             },
         .limits = d->properties.limits,
         .storage_buffer_8bit = true,
-        .shader_int8 = f.shader_int8,
         .vulkan_memory_model = f.vulkan_memory_model,
         .vulkan_memory_model_device_scope = f.vulkan_memory_model_device_scope,
     };

@@ -86,7 +86,6 @@ typedef struct dsvk_gdgpu_device_info {
     size_t spirv_override_size; /* bytes */
     /* Features enabled on the device (not merely supported). */
     bool storage_buffer_8bit; /* required: the shader stores bytes */
-    bool shader_int8;         /* unused since the output-window experiment was removed */
     /* vulkanMemoryModel and vulkanMemoryModelDeviceScope: with the first enabled and not the
      * second, shaders may not use Device scope, which the decoder's atomics do. */
     bool vulkan_memory_model;

@@ -255,7 +255,6 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
     VkPhysicalDeviceVulkan12Features en12 = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
         .storageBuffer8BitAccess = f12.storageBuffer8BitAccess,
-        .shaderInt8 = f12.shaderInt8,
         .bufferDeviceAddress = f12.bufferDeviceAddress,
         .timelineSemaphore = f12.timelineSemaphore,
         .vulkanMemoryModel = f12.vulkanMemoryModel,
@@ -272,7 +271,6 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
     DSVK_CHAIN(s->pipeline_statistics, &en_pe)
 #undef DSVK_CHAIN
     s->storage_buffer_8bit = f12.storageBuffer8BitAccess;
-    s->shader_int8 = f12.shaderInt8;
     s->vulkan_memory_model = f12.vulkanMemoryModel;
     s->vulkan_memory_model_device_scope = f12.vulkanMemoryModelDeviceScope;
     s->buffer_device_address = f12.bufferDeviceAddress;

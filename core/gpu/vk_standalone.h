@@ -42,7 +42,6 @@ typedef struct dsvk_vkstandalone {
 
     /* What was enabled on the device. */
     bool storage_buffer_8bit;
-    bool shader_int8; /* enabled where supported; no decoder build uses it any more */
     bool vulkan_memory_model;
     bool vulkan_memory_model_device_scope;
     bool buffer_device_address;

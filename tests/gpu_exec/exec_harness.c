@@ -128,7 +128,6 @@ void eh_init(eh *h, const eh_opts *opts)
     if (opts->describe_shader)
         d.enabled_shader = (dsvk_vk_enabled_shader){
             .storage_buffer_8bit = h->vk.storage_buffer_8bit,
-            .shader_int8 = h->vk.shader_int8,
             .vulkan_memory_model = h->vk.vulkan_memory_model || opts->hide_device_scope,
             .vulkan_memory_model_device_scope =
                 h->vk.vulkan_memory_model_device_scope && !opts->hide_device_scope,

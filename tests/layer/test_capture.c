@@ -331,10 +331,12 @@ static void check_desc(vkh *h, const dsvk_vk_device_desc *d)
     assert_true(d->enabled.timeline_semaphore);
     assert_true(d->enabled.buffer_device_address);
     assert_true(d->enabled.synchronization2);
-    /* lavapipe supports them all: on whether the application asked or not. The memory model
-     * is the application's choice; DeviceScope comes with it. */
+    /* lavapipe supports them all: 8-bit storage on whether the application asked or not;
+     * shaderInt8 only reported (the application's). The memory model is the application's
+     * choice; DeviceScope comes with it. */
     assert_true(d->enabled_shader.storage_buffer_8bit);
-    assert_true(d->enabled_shader.shader_int8);
+    assert_int_equal(d->enabled_shader.shader_int8,
+                     h->device_opts.shader_features && h->device_opts.chain == VKH_CHAIN_VKD3D);
     assert_int_equal(d->enabled_shader.vulkan_memory_model, h->device_opts.memory_model);
     assert_int_equal(d->enabled_shader.vulkan_memory_model_device_scope,
                      h->device_opts.memory_model);

@@ -328,12 +328,13 @@ static void nothing_to_do_passes_the_application_info(void **state)
 static dsvk_device_support support_13_shader(void)
 {
     dsvk_device_support s = support_13();
-    s.storage_buffer_8bit = s.shader_int8 = s.vulkan_memory_model_device_scope = true;
+    s.storage_buffer_8bit = s.vulkan_memory_model_device_scope = true;
     return s;
 }
 
-/* No feature structure at all: 8-bit storage and 8-bit integers in new structures of their
- * own; the memory model is not the layer's to turn on, so nothing is added for it. */
+/* No feature structure at all: 8-bit storage in a new structure of its own; 8-bit integers
+ * are not turned on (no decoder build uses them), and the memory model is not the layer's to
+ * turn on, so nothing is added for either. */
 static void shader_features_in_new_structs(void **state)
 {
     (void)state;
@@ -344,17 +345,13 @@ static void shader_features_in_new_structs(void **state)
     assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
     const VkPhysicalDevice8BitStorageFeatures *s8 =
         (const void *)find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES);
-    const VkPhysicalDeviceShaderFloat16Int8Features *i8 = (const void *)find(
-        e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES);
     assert_non_null(s8);
-    assert_non_null(i8);
     assert_true(s8->storageBuffer8BitAccess);
     assert_false(s8->uniformAndStorageBuffer8BitAccess || s8->storagePushConstant8);
-    assert_true(i8->shaderInt8);
-    assert_false(i8->shaderFloat16);
+    assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES));
     assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES));
     assert_true(e.enabled_shader.storage_buffer_8bit);
-    assert_true(e.enabled_shader.shader_int8);
+    assert_false(e.enabled_shader.shader_int8);
     assert_false(e.enabled_shader.vulkan_memory_model);
     assert_false(e.enabled_shader.vulkan_memory_model_device_scope);
     assert_int_equal(e.info.enabledExtensionCount, 0); /* core in 1.2 */
@@ -363,7 +360,7 @@ static void shader_features_in_new_structs(void **state)
     dsvk_device_edit_free(&e);
 
     /* Not supported: not turned on, and not reported. */
-    s.storage_buffer_8bit = s.shader_int8 = false;
+    s.storage_buffer_8bit = false;
     assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
     assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES));
     assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES));
@@ -371,9 +368,9 @@ static void shader_features_in_new_structs(void **state)
     dsvk_device_edit_free(&e);
 }
 
-/* vkd3d-proton's shape with vulkanMemoryModel on and DeviceScope off: all three go into the
- * copy of the application's VkPhysicalDeviceVulkan12Features, none into an individual
- * structure (they must not be chained next to it). */
+/* vkd3d-proton's shape with vulkanMemoryModel on and DeviceScope off: both go into the copy
+ * of the application's VkPhysicalDeviceVulkan12Features, none into an individual structure
+ * (they must not be chained next to it). */
 static void shader_features_in_vulkan12_copy(void **state)
 {
     (void)state;
@@ -410,7 +407,7 @@ static void shader_features_in_vulkan12_copy(void **state)
         (const void *)find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
     assert_ptr_not_equal(c12, &v12);
     assert_true(c12->storageBuffer8BitAccess);
-    assert_true(c12->shaderInt8);
+    assert_false(c12->shaderInt8);
     assert_true(c12->vulkanMemoryModel);
     assert_true(c12->vulkanMemoryModelDeviceScope);
     assert_true(c12->uniformAndStorageBuffer8BitAccess); /* the application's, kept */
@@ -420,7 +417,8 @@ static void shader_features_in_vulkan12_copy(void **state)
     assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES));
     assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES));
     assert_unique(e.info.pNext);
-    assert_true(e.enabled_shader.storage_buffer_8bit && e.enabled_shader.shader_int8);
+    assert_true(e.enabled_shader.storage_buffer_8bit);
+    assert_false(e.enabled_shader.shader_int8);
     assert_true(e.enabled_shader.vulkan_memory_model);
     assert_true(e.enabled_shader.vulkan_memory_model_device_scope);
     dsvk_device_edit_free(&e);
@@ -482,12 +480,13 @@ static void shader_features_in_individual_structs(void **state)
     assert_ptr_not_equal(ci, &f16);
     assert_ptr_not_equal(cm, &mm);
     assert_true(c8->storageBuffer8BitAccess && c8->storagePushConstant8);
-    assert_true(ci->shaderInt8 && ci->shaderFloat16);
+    assert_true(!ci->shaderInt8 && ci->shaderFloat16); /* copied (in front of mm), unchanged */
     assert_true(cm->vulkanMemoryModel && cm->vulkanMemoryModelDeviceScope);
     assert_false(cm->vulkanMemoryModelAvailabilityVisibilityChains);
     assert_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES));
     assert_unique(e.info.pNext);
-    assert_true(e.enabled_shader.storage_buffer_8bit && e.enabled_shader.shader_int8);
+    assert_true(e.enabled_shader.storage_buffer_8bit);
+    assert_false(e.enabled_shader.shader_int8);
     assert_true(e.enabled_shader.vulkan_memory_model);
     assert_true(e.enabled_shader.vulkan_memory_model_device_scope);
     assert_true(e.enabled.timeline_semaphore);
@@ -519,45 +518,40 @@ static void shader_features_already_enabled(void **state)
     dsvk_device_edit_free(&e);
 }
 
-/* Below Vulkan 1.2 the features come with their KHR extensions (added when the application
- * did not name them); without the extensions, or below 1.1, nothing is turned on. */
+/* Below Vulkan 1.2 the feature comes with its KHR extension (added when the application did
+ * not name it); without the extension, or below 1.1, nothing is turned on. */
 static void shader_features_below_vulkan12(void **state)
 {
     (void)state;
-    static const char *const exts[] = {VK_KHR_8BIT_STORAGE_EXTENSION_NAME};
-    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-                              .enabledExtensionCount = 1,
-                              .ppEnabledExtensionNames = exts};
-    dsvk_device_support s = {.api_version = VK_API_VERSION_1_1,
-                             .storage_buffer_8bit = true,
-                             .shader_int8 = true,
-                             .khr_8bit_storage = true,
-                             .khr_shader_float16_int8 = true};
+    dsvk_device_support s = {
+        .api_version = VK_API_VERSION_1_1, .storage_buffer_8bit = true, .khr_8bit_storage = true};
+    VkDeviceCreateInfo app = {.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     dsvk_queue_plan p = shared_plan();
     dsvk_device_edit e;
     assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
-    assert_true(e.enabled_shader.storage_buffer_8bit && e.enabled_shader.shader_int8);
+    assert_true(e.enabled_shader.storage_buffer_8bit);
     assert_non_null(find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES));
-    assert_non_null(
-        find(e.info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES));
-    /* VK_KHR_8bit_storage was the application's already: not named twice. */
-    assert_int_equal(e.info.enabledExtensionCount, 2);
+    assert_int_equal(e.info.enabledExtensionCount, 1);
     assert_true(has_ext(&e.info, VK_KHR_8BIT_STORAGE_EXTENSION_NAME));
-    assert_true(has_ext(&e.info, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME));
     dsvk_device_edit_free(&e);
 
-    s.khr_8bit_storage = s.khr_shader_float16_int8 = false;
+    /* The application named the extension already: not named twice. */
+    static const char *const exts[] = {VK_KHR_8BIT_STORAGE_EXTENSION_NAME};
+    app.enabledExtensionCount = 1;
+    app.ppEnabledExtensionNames = exts;
+    assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
+    assert_int_equal(e.info.enabledExtensionCount, 1);
+    dsvk_device_edit_free(&e);
+
+    s.khr_8bit_storage = false;
     app.enabledExtensionCount = 0;
     assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
     assert_false(e.changed);
     assert_false(e.enabled_shader.storage_buffer_8bit || e.enabled_shader.shader_int8);
     dsvk_device_edit_free(&e);
 
-    s = (dsvk_device_support){.api_version = VK_API_VERSION_1_0,
-                              .storage_buffer_8bit = true,
-                              .shader_int8 = true,
-                              .khr_8bit_storage = true,
-                              .khr_shader_float16_int8 = true};
+    s = (dsvk_device_support){
+        .api_version = VK_API_VERSION_1_0, .storage_buffer_8bit = true, .khr_8bit_storage = true};
     assert_true(dsvk_device_edit_build(&e, &app, &s, &p));
     assert_false(e.changed);
     assert_false(e.enabled_shader.storage_buffer_8bit || e.enabled_shader.shader_int8);
