@@ -795,13 +795,14 @@ uint source_byte(uint s)
     return (s & LIT_ITEM) != 0u ? s & 0xFFu : out_byte(s);
 }
 
-/* Writes output word w (absolute word index) where it meets the run [a0, a1). */
-void write_word(uint w, uint a0, uint a1)
+/* The value of output word w (absolute word index) where it meets the run [a0, a1), and in
+ * mask the bytes it covers. */
+uint word_value(uint w, uint a0, uint a1, out uint mask)
 {
     uint wb = w * 4u - t_dst_off; /* tile byte of the word's first byte (wraps before the tile) */
     uint lo = max(w * 4u, t_dst_off + a0) - t_dst_off;
     uint hi = min(w * 4u + 4u, t_dst_off + a1) - t_dst_off;
-    uint mask = 0u;
+    mask = 0u;
     for (uint j = 0u; j < 4u; j++)
         mask |= wb + j - lo < hi - lo ? 0xFFu << (8u * j) : 0u;
     uint c = item_find(lo);
@@ -848,7 +849,7 @@ void write_word(uint w, uint a0, uint a1)
         for (uint j = 0u; j < 4u; j++)
             v |= source_byte(src[j]) << (8u * j);
     }
-    out_store(w, v, mask);
+    return v;
 }
 
 /* Writes the items of the lanes in `has` (lane order is output order, and together they cover
@@ -874,8 +875,26 @@ void write_items(bool has, uint val)
         sh_idst[32] = a1;
     tile_sync();
     uint w1 = (t_dst_off + a1 + 3u) >> 2u;
-    for (uint w = ((t_dst_off + a0) >> 2u) + g_lane; w < w1; w += 32u)
-        write_word(w, a0, a1);
+#ifdef DSVK_WORD_PAIRS
+    /* Two words per invocation and round, both loaded before either is stored: the compiler
+     * cannot move a load above a store to the same binding, so one word per round waits for
+     * its loads round after round. */
+    for (uint w = ((t_dst_off + a0) >> 2u) + g_lane; w < w1; w += 64u) {
+        uint m0, m1 = 0u, v1 = 0u;
+        uint v0 = word_value(w, a0, a1, m0);
+        if (w + 32u < w1)
+            v1 = word_value(w + 32u, a0, a1, m1);
+        out_store(w, v0, m0);
+        if (m1 != 0u)
+            out_store(w + 32u, v1, m1);
+    }
+#else
+    for (uint w = ((t_dst_off + a0) >> 2u) + g_lane; w < w1; w += 32u) {
+        uint m;
+        uint v = word_value(w, a0, a1, m);
+        out_store(w, v, m);
+    }
+#endif
 }
 #else
 /* The copies of this step's lanes in `copying`, all at once; see the header comment. */

@@ -21,7 +21,8 @@
 # step), DSVK_EXP_NO_COPY_LOAD and DSVK_EXP_NO_STORE (timing only: wrong output),
 # DSVK_EXP_NONCOHERENT (output binding not coherent: not guaranteed by the memory model),
 # DSVK_WORD_WRITES (the word-writes build, docs/GPU_DECODER.md), with DSVK_SHORT_DIST (words
-# inside a copy of distance 1..3 resolve its 1..3 source bytes once).
+# inside a copy of distance 1..3 resolve its 1..3 source bytes once) or DSVK_WORD_PAIRS (two
+# words per invocation and round, both loaded before either is stored).
 set -u
 
 # The word-writes build against the shipped builds (which the run includes anyway) and the
@@ -32,6 +33,8 @@ DEFAULT_VARIANTS=(
     "WORDS_tpg4:DSVK_WORD_WRITES"
     "WORDS_SHORT:DSVK_WORD_WRITES,DSVK_SHORT_DIST"
     "WORDS_SHORT_tpg4:DSVK_WORD_WRITES,DSVK_SHORT_DIST"
+    "WORDS_PAIRS:DSVK_WORD_WRITES,DSVK_WORD_PAIRS"
+    "WORDS_PAIRS_tpg4:DSVK_WORD_WRITES,DSVK_WORD_PAIRS"
     "WORDS_NONCOHERENT:DSVK_WORD_WRITES,DSVK_EXP_NONCOHERENT"
 )
 
