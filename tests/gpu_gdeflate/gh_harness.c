@@ -28,7 +28,8 @@ const char *gh_variant_name(int v)
 
 bool gh_init(gh_ctx *c, bool validation, const char **why)
 {
-    return gh_init_spirv(c, validation, NULL, why);
+    const char *spirv = getenv("GH_SPIRV");
+    return gh_init_spirv(c, validation, spirv && *spirv ? spirv : NULL, why);
 }
 
 bool gh_init_spirv(gh_ctx *c, bool validation, const char *spirv, const char **why)
