@@ -57,7 +57,7 @@ dsvk_result dsvk_device_create(dsvk_runtime *rt, const dsvk_vk_device_desc *desc
     dev->rt = rt;
     /* Only the registrant's version's fields; the later ones stay zero (calloc). */
     memcpy(&dev->desc, desc, desc_size(desc->version));
-    if (!dsvk_vk_dispatch_load(&dev->vk, &dev->desc, why)) {
+    if (!dsvk_vkfns_load(&dev->vk, dev->desc.device, dev->desc.get_device_proc_addr, why)) {
         free(dev);
         return DSVK_E_UNSUPPORTED;
     }

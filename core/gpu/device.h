@@ -27,7 +27,7 @@
 
 #include <dsvk/vulkan.h>
 
-#include "gpu/device_dispatch.h"
+#include "gpu/vk_fns.h"
 
 typedef struct dsvk_device_client {
     /* Unregistration started; new work is already refused. May be NULL. */
@@ -45,7 +45,7 @@ typedef struct dsvk_device_client_node {
 struct dsvk_device {
     dsvk_runtime *rt;
     dsvk_vk_device_desc desc; /* the core's copy */
-    dsvk_vk_dispatch vk;
+    dsvk_vkfns vk;
     atomic_int refs;          /* the registration + every holder */
     struct dsvk_device *next; /* the registry's list, guarded by the registry lock */
 

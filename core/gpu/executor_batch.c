@@ -446,7 +446,7 @@ VkResult dsvk_gpu_exec_record(dsvk_gpu_executor *x, dsvk_gpu_batch *b, dsvk_gpu_
         return VK_SUCCESS;
     }
 
-    const dsvk_vk_dispatch *vk = &x->dev->vk;
+    const dsvk_vkfns *vk = &x->dev->vk;
     VkCommandBufferBeginInfo begin = {
         .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
         .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,

@@ -92,7 +92,7 @@ dsvk_result dsvk_ring_memory_create(dsvk_device *dev, VkDeviceSize size, VkBuffe
 {
     memset(out, 0, sizeof(*out));
     VkDevice device = dev->desc.device;
-    const dsvk_vk_dispatch *vk = &dev->vk;
+    const dsvk_vkfns *vk = &dev->vk;
     if (device_address)
         usage |= VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT;
     VkBufferCreateInfo bci = {

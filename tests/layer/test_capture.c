@@ -56,7 +56,7 @@ static vkh_device_opts app_features = {.timeline = true};
 typedef struct stand_in {
     dsvk_device *dev;
     const dsvk_vk_device_desc *desc;
-    const dsvk_vk_dispatch *vk;
+    const dsvk_vkfns *vk;
     VkCommandPool pool;
     VkCommandBuffer cmd;
     VkBuffer buffer;
@@ -86,7 +86,7 @@ static void stand_in_fail(stand_in *s, const char *what, VkResult r)
 
 static bool stand_in_fill(stand_in *s)
 {
-    const dsvk_vk_dispatch *vk = s->vk;
+    const dsvk_vkfns *vk = s->vk;
     uint32_t value = (uint32_t)s->value + 1;
     VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
                                       .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT};
@@ -176,7 +176,7 @@ static void stand_in_drain(void *user, dsvk_device *dev)
 static void stand_in_release(void *user, dsvk_device *dev)
 {
     stand_in *s = user;
-    const dsvk_vk_dispatch *vk = &dev->vk;
+    const dsvk_vkfns *vk = &dev->vk;
     VkDevice d = dev->desc.device;
     /* Before joining (which would wait for the work anyway): the core must already have
      * waited for the piece of work in flight. */
@@ -198,7 +198,7 @@ static void stand_in_start(stand_in *s, dsvk_device *dev)
     s->desc = dsvk_device_get_desc(dev);
     s->vk = &dev->vk;
     sem_init(&s->holding, 0, 0);
-    const dsvk_vk_dispatch *vk = s->vk;
+    const dsvk_vkfns *vk = s->vk;
     VkDevice d = s->desc->device;
 
     VkCommandPoolCreateInfo pool = {.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
