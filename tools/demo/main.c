@@ -245,6 +245,25 @@ static bool demo_ok(const demo *d)
     return load_ok(d, &d->native) && load_ok(d, &d->baseline) && wine_ok;
 }
 
+/* The time, throughput and CPU-time lines of two loads side by side ("-" where one did not
+ * run, or its CPU time is unknown). */
+static void print_timing_lines(const load_result *n, const load_result *b)
+{
+    char cn[128], cb[128];
+    snprintf(cn, sizeof(cn), "%.3f s", n->seconds);
+    snprintf(cb, sizeof(cb), "%.3f s", b->seconds);
+    print_load_line("time", n->ran ? cn : "-", b->ran ? cb : "-");
+    snprintf(cn, sizeof(cn), "%.2f GB/s", gbps(n));
+    snprintf(cb, sizeof(cb), "%.2f GB/s", gbps(b));
+    print_load_line("throughput", n->ran ? cn : "-", b->ran ? cb : "-");
+    snprintf(cn, sizeof(cn), "%.3f s (%.1f cores)", n->cpu_seconds,
+             n->seconds > 0 ? n->cpu_seconds / n->seconds : 0);
+    snprintf(cb, sizeof(cb), "%.3f s (%.1f cores)", b->cpu_seconds,
+             b->seconds > 0 ? b->cpu_seconds / b->seconds : 0);
+    print_load_line("CPU time", n->ran && n->cpu_seconds >= 0 ? cn : "-",
+                    b->ran && b->cpu_seconds >= 0 ? cb : "-");
+}
+
 static void print_wine(const demo *d)
 {
     printf("\n  Wine path (the same assets loaded by a Windows program under Wine): %s\n",
@@ -261,18 +280,7 @@ static void print_wine(const demo *d)
            d->wine.version[0] ? d->wine.version : "Wine");
     char cn[128], cb[128];
     print_load_line("", "DirectStorage (dsvk)", "ReadFile + codec, 1 thread");
-    snprintf(cn, sizeof(cn), "%.3f s", n->seconds);
-    snprintf(cb, sizeof(cb), "%.3f s", b->seconds);
-    print_load_line("time", n->ran ? cn : "-", b->ran ? cb : "-");
-    snprintf(cn, sizeof(cn), "%.2f GB/s", gbps(n));
-    snprintf(cb, sizeof(cb), "%.2f GB/s", gbps(b));
-    print_load_line("throughput", n->ran ? cn : "-", b->ran ? cb : "-");
-    snprintf(cn, sizeof(cn), "%.3f s (%.1f cores)", n->cpu_seconds,
-             n->seconds > 0 ? n->cpu_seconds / n->seconds : 0);
-    snprintf(cb, sizeof(cb), "%.3f s (%.1f cores)", b->cpu_seconds,
-             b->seconds > 0 ? b->cpu_seconds / b->seconds : 0);
-    print_load_line("CPU time", n->ran && n->cpu_seconds >= 0 ? cn : "-",
-                    b->ran && b->cpu_seconds >= 0 ? cb : "-");
+    print_timing_lines(n, b);
     describe_checks(d, n, cn, sizeof(cn));
     describe_checks(d, b, cb, sizeof(cb));
     print_load_line("CRC32 checks", cn, cb);
@@ -310,17 +318,7 @@ static void print_text(const demo *d)
     const load_result *n = &d->native, *b = &d->baseline;
     char cn[128], cb[128];
     print_load_line("", "dsvk (native API)", "plain read() + 1-thread decode");
-    snprintf(cn, sizeof(cn), "%.3f s", n->seconds);
-    snprintf(cb, sizeof(cb), "%.3f s", b->seconds);
-    print_load_line("time", n->ran ? cn : "-", b->ran ? cb : "-");
-    snprintf(cn, sizeof(cn), "%.2f GB/s", gbps(n));
-    snprintf(cb, sizeof(cb), "%.2f GB/s", gbps(b));
-    print_load_line("throughput", n->ran ? cn : "-", b->ran ? cb : "-");
-    snprintf(cn, sizeof(cn), "%.3f s (%.1f cores)", n->cpu_seconds,
-             n->seconds > 0 ? n->cpu_seconds / n->seconds : 0);
-    snprintf(cb, sizeof(cb), "%.3f s (%.1f cores)", b->cpu_seconds,
-             b->seconds > 0 ? b->cpu_seconds / b->seconds : 0);
-    print_load_line("CPU time", n->ran ? cn : "-", b->ran ? cb : "-");
+    print_timing_lines(n, b);
     snprintf(cn, sizeof(cn), "%llu", (unsigned long long)n->requests);
     snprintf(cb, sizeof(cb), "%llu files", (unsigned long long)b->requests);
     print_load_line("requests", cn, cb);
