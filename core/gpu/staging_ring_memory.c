@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "gpu/vk_buffer.h"
 #include "log.h"
 
 const char *dsvk_staging_placement_name(dsvk_staging_placement p)
@@ -81,9 +82,15 @@ static const char *kind_name(dsvk_ring_memory_kind kind)
     return "?";
 }
 
-static dsvk_result vk_result(VkResult vr)
+typedef struct ring_pick {
+    const VkPhysicalDeviceMemoryProperties *mp;
+    dsvk_ring_memory_kind kind;
+} ring_pick;
+
+static int pick_ring_type(const VkMemoryRequirements *req, const void *ctx)
 {
-    return vr == VK_ERROR_DEVICE_LOST ? DSVK_E_DEVICE_LOST : DSVK_E_OUT_OF_DEVICE_MEMORY;
+    const ring_pick *r = ctx;
+    return dsvk_ring_memory_pick_type(r->mp, req->memoryTypeBits, r->kind, req->size);
 }
 
 dsvk_result dsvk_ring_memory_create(dsvk_device *dev, VkDeviceSize size, VkBufferUsageFlags usage,
@@ -91,60 +98,23 @@ dsvk_result dsvk_ring_memory_create(dsvk_device *dev, VkDeviceSize size, VkBuffe
                                     const char *what, dsvk_ring_memory *out)
 {
     memset(out, 0, sizeof(*out));
-    VkDevice device = dev->desc.device;
-    const dsvk_vkfns *vk = &dev->vk;
-    if (device_address)
-        usage |= VK_BUFFER_USAGE_SHADER_DEVICE_ADDRESS_BIT;
-    VkBufferCreateInfo bci = {
-        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-        .size = size,
-        .usage = usage,
-        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-    };
-    VkResult vr = vk->CreateBuffer(device, &bci, NULL, &out->buffer);
-    if (vr != VK_SUCCESS) {
-        DSVK_ERR("gpu executor: cannot create the %s buffer (%llu bytes): VkResult %d", what,
-                 (unsigned long long)size, vr);
-        return vk_result(vr);
-    }
-    VkMemoryRequirements req;
-    vk->GetBufferMemoryRequirements(device, out->buffer, &req);
-    int type = dsvk_ring_memory_pick_type(&dev->desc.memory_properties, req.memoryTypeBits, kind,
-                                          req.size);
-    if (type < 0) {
-        DSVK_WARN("gpu executor: no %s memory type for the %s (%llu bytes)", kind_name(kind), what,
-                  (unsigned long long)req.size);
-        dsvk_ring_memory_destroy(dev, out);
-        return DSVK_E_UNSUPPORTED;
-    }
-    VkMemoryAllocateFlagsInfo flags = {
-        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO,
-        .flags = VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT,
-    };
-    VkMemoryAllocateInfo mai = {
-        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-        .pNext = device_address ? &flags : NULL,
-        .allocationSize = req.size,
-        .memoryTypeIndex = (uint32_t)type,
-    };
-    vr = vk->AllocateMemory(device, &mai, NULL, &out->memory);
-    if (vr != VK_SUCCESS) {
-        DSVK_ERR("gpu executor: cannot allocate %llu bytes of %s memory for the %s: VkResult %d",
-                 (unsigned long long)req.size, kind_name(kind), what, vr);
-        dsvk_ring_memory_destroy(dev, out);
-        return vk_result(vr);
-    }
-    vr = vk->BindBufferMemory(device, out->buffer, out->memory, 0);
-    void *map = NULL;
-    if (vr == VK_SUCCESS && kind != DSVK_RING_MEMORY_DEVICE)
-        vr = vk->MapMemory(device, out->memory, 0, VK_WHOLE_SIZE, 0, &map);
-    if (vr != VK_SUCCESS) {
-        DSVK_ERR("gpu executor: cannot bind or map the %s: VkResult %d", what, vr);
-        dsvk_ring_memory_destroy(dev, out);
-        return vk_result(vr);
+    ring_pick rp = {&dev->desc.memory_properties, kind};
+    dsvk_vkbuf b;
+    uint32_t type;
+    dsvk_result r = dsvk_vkbuf_create_picked(&dev->vk, dev->desc.device, size, usage,
+                                             device_address, kind != DSVK_RING_MEMORY_DEVICE,
+                                             pick_ring_type, &rp, what, &b, &type);
+    if (r != DSVK_OK) {
+        if (r == DSVK_E_UNSUPPORTED)
+            DSVK_WARN("gpu executor: no %s memory for the %s (%llu bytes)", kind_name(kind), what,
+                      (unsigned long long)size);
+        return r;
     }
     VkMemoryPropertyFlags f = dev->desc.memory_properties.memoryTypes[type].propertyFlags;
-    out->map = map;
+    out->buffer = b.buffer;
+    out->memory = b.memory;
+    out->map = b.map;
+    out->address = b.address;
     out->size = size;
     out->type_index = (uint32_t)type;
     out->coherent = f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
@@ -152,14 +122,7 @@ dsvk_result dsvk_ring_memory_create(dsvk_device *dev, VkDeviceSize size, VkBuffe
     out->atom = dev->desc.properties.limits.nonCoherentAtomSize;
     if (out->atom == 0)
         out->atom = 1;
-    if (device_address) {
-        VkBufferDeviceAddressInfo ai = {
-            .sType = VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO,
-            .buffer = out->buffer,
-        };
-        out->address = vk->GetBufferDeviceAddress(device, &ai);
-    }
-    DSVK_INFO("gpu executor: %s: %llu KiB of %s memory (type %d%s)", what,
+    DSVK_INFO("gpu executor: %s: %llu KiB of %s memory (type %u%s)", what,
               (unsigned long long)(size >> 10), kind_name(kind), type,
               kind == DSVK_RING_MEMORY_DEVICE ? "" : (out->coherent ? ", coherent" : ", flushed"));
     return DSVK_OK;
