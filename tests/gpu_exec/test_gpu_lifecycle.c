@@ -120,7 +120,10 @@ static void unregister_with_work_in_flight(void **state)
     (void)state;
     eh h;
     eh_init(&h, &(eh_opts){.staging_mb = 2});
-    enum { N = 40, SIZE = 256u << 10 };
+    /* 160 requests, 8 in the ring at a time: finishing them all takes the executor about 20
+     * batches, far longer than this thread needs from seeing the first batch to unregistering
+     * (with 40 a loaded machine once let everything finish first, and nothing failed). */
+    enum { N = 160, SIZE = 256u << 10 };
     uint8_t *data = malloc((size_t)N * SIZE);
     eh_fill(data, (size_t)N * SIZE, 71);
     dsvk_file *f = eh_file(&h, data, (size_t)N * SIZE);
@@ -132,7 +135,7 @@ static void unregister_with_work_in_flight(void **state)
         assert_int_equal(dsvk_queue_enqueue_request(q, &r), DSVK_OK);
     }
     dsvk_queue_submit(q);
-    /* Once a command buffer is on the GPU (the ring holds 8 of the 40 requests at a time,
+    /* Once a command buffer is on the GPU (the ring holds 8 of the requests at a time,
      * most of the others wait for space), unregister: what the layer's vkDestroyDevice does.
      * It returns once the submitted work completed and the executor's objects are gone. */
     dsvk_gpu_executor_info info = {0};
