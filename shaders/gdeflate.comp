@@ -13,6 +13,10 @@
  * own source (each hop moves strictly to an earlier copy), so the copies of a step need no
  * barrier between them and still behave exactly as if executed one by one in lane order.
  *
+ * The word-writes build (DSVK_WORD_WRITES; not shipped until measured on a GPU) writes each
+ * step's output one step late, as the whole contiguous run of literals and copies the step
+ * before decoded, in aligned 32-bit words spread over the invocations (write_items).
+ *
  * Lane exchange ("wg_*" functions) has three modes, chosen per workgroup at start:
  *   SINGLE: the 32 invocations form one subgroup with ids 0..31 (NVIDIA 32, AMD 32/64):
  *           ballots, scans and shuffles are subgroup operations, no shared memory, no barriers.
