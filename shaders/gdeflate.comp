@@ -294,8 +294,8 @@ uint wg_ballot(bool p)
     if (g_mode == MODE_SINGLE)
         return subgroupBallot(p).x;
 #ifndef DSVK_WORD_WRITES
-    /* (The word-writes build takes the shared-memory path here: on llvmpipe's 8-wide
-     * subgroups, subgroupBallot after its word loop missed lanes; docs/GPU_DECODER.md.) */
+    /* (The word-writes build takes the shared-memory path here: with the subgroup ballot its
+     * hybrid mode decoded some tiles wrong on llvmpipe, unexplained; docs/GPU_DECODER.md.) */
     if (g_mode == MODE_HYBRID) {
         uint part = subgroupBallot(p).x << (gl_SubgroupID * gl_SubgroupSize);
         if (subgroupElect())
