@@ -30,21 +30,7 @@ static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_o
     /* What the description says is enabled (version 2); a registrant's shader_features is the
      * older promise of storageBuffer8BitAccess, for descriptions that cannot say it (version
      * 1 zeroes the memory-model fields, and the promise covers the rule on them). */
-    dsvk_vk_enabled_shader f = d->enabled_shader;
-    f.storage_buffer_8bit = f.storage_buffer_8bit || opts->shader_features;
-    if (!f.storage_buffer_8bit) {
-        *why = "storageBuffer8BitAccess is not enabled on the device";
-        return NULL;
-    }
-    if (f.vulkan_memory_model && !f.vulkan_memory_model_device_scope) {
-        *why = "vulkanMemoryModel is enabled without vulkanMemoryModelDeviceScope, which the "
-               "shader's device-scope atomics need";
-        return NULL;
-    }
-    if (x->ring_size > d->properties.limits.maxStorageBufferRange) {
-        *why = "the staging size exceeds the device's maxStorageBufferRange";
-        return NULL;
-    }
+    const dsvk_vk_enabled_shader *f = &d->enabled_shader;
     dsvk_gdgpu_device_info info = {
         .device = d->device,
         .get_device_proc_addr = d->get_device_proc_addr,
@@ -56,10 +42,16 @@ static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_o
                 .supportedOperations = d->subgroup_operations,
             },
         .limits = d->properties.limits,
-        .storage_buffer_8bit = true,
-        .vulkan_memory_model = f.vulkan_memory_model,
-        .vulkan_memory_model_device_scope = f.vulkan_memory_model_device_scope,
+        .storage_buffer_8bit = f->storage_buffer_8bit || opts->shader_features,
+        .vulkan_memory_model = f->vulkan_memory_model,
+        .vulkan_memory_model_device_scope = f->vulkan_memory_model_device_scope,
     };
+    if ((*why = dsvk_gdgpu_unmet_requirement(&info)))
+        return NULL;
+    if (x->ring_size > d->properties.limits.maxStorageBufferRange) {
+        *why = "the staging size exceeds the device's maxStorageBufferRange";
+        return NULL;
+    }
     dsvk_gdgpu *g = NULL;
     if (dsvk_gdgpu_create(&info, DSVK_GDGPU_VARIANT_AUTO, &g) != DSVK_OK)
         *why = "the shader's pipeline could not be created (see the log line before)";

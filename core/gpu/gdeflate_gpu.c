@@ -75,12 +75,23 @@ static uint32_t fnv1a(const uint32_t *w, size_t n)
     return h;
 }
 
+const char *dsvk_gdgpu_unmet_requirement(const dsvk_gdgpu_device_info *info)
+{
+    if (!info->storage_buffer_8bit)
+        return "storageBuffer8BitAccess is not enabled on the device";
+    if (info->vulkan_memory_model && !info->vulkan_memory_model_device_scope)
+        return "vulkanMemoryModel is enabled without vulkanMemoryModelDeviceScope, which the "
+               "shader's device-scope atomics need";
+    return NULL;
+}
+
 dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_variant variant,
                               dsvk_gdgpu **out)
 {
     *out = NULL;
-    if (!info->storage_buffer_8bit) {
-        DSVK_INFO("gpu: GDeflate shader needs storageBuffer8BitAccess, not enabled on the device");
+    const char *unmet = dsvk_gdgpu_unmet_requirement(info);
+    if (unmet) {
+        DSVK_INFO("gpu: GDeflate shader not usable: %s", unmet);
         return DSVK_E_UNSUPPORTED;
     }
     bool sg = subgroup_ok(&info->subgroup);
@@ -90,11 +101,6 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
         return DSVK_E_INVALID_ARGUMENT;
     if (variant == DSVK_GDGPU_VARIANT_SUBGROUP && !sg) {
         DSVK_INFO("gpu: the device lacks the subgroup operations of the subgroup variant");
-        return DSVK_E_UNSUPPORTED;
-    }
-    if (info->vulkan_memory_model && !info->vulkan_memory_model_device_scope) {
-        DSVK_INFO("gpu: vulkanMemoryModel is enabled without vulkanMemoryModelDeviceScope: the "
-                  "decoder's device-scope atomics are not allowed there");
         return DSVK_E_UNSUPPORTED;
     }
 

@@ -116,11 +116,15 @@ typedef struct dsvk_gdgpu_range {
     VkDeviceSize size;
 } dsvk_gdgpu_range;
 
+/* Why the shader cannot run with the features info says are enabled (storageBuffer8BitAccess
+ * off, or vulkanMemoryModel without its DeviceScope), or NULL when it can. */
+const char *dsvk_gdgpu_unmet_requirement(const dsvk_gdgpu_device_info *info);
+
 /*
- * Creates the decoder for a device: pipeline, layouts. DSVK_E_UNSUPPORTED when the device
- * lacks storageBuffer8BitAccess (enable it when creating the device: every desktop GPU has
- * it) or what the requested variant needs. AUTO picks SUBGROUP when the device has its
- * operations, else SHARED.
+ * Creates the decoder for a device: pipeline, layouts. DSVK_E_UNSUPPORTED when a requirement
+ * is unmet (dsvk_gdgpu_unmet_requirement; enable storageBuffer8BitAccess when creating the
+ * device: every desktop GPU has it) or the device lacks what the requested variant needs. AUTO
+ * picks SUBGROUP when the device has its operations, else SHARED.
  */
 dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_variant variant,
                               dsvk_gdgpu **out);
