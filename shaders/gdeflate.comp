@@ -237,12 +237,18 @@ uint g_pfw;
 /* The tile. */
 uint t_src_off, t_src_size, t_words, t_in_words, t_dst_off, t_dst_size;
 
-/* Lane state: 64-bit bit buffer, LSB first, and the pending item: a literal (written a step
- * after it was decoded) or a copy (written in the step that decodes its distance), p_len bytes
- * at p_dst. */
+/* Lane state: 64-bit bit buffer, LSB first, and the pending copy (written in the step that
+ * decodes its distance), p_len bytes at p_dst. In the word-writes build a pending item may
+ * also be a literal (p_lit, value p_val), written a step after it was decoded. */
 uint b_lo, b_hi, b_cnt;
-uint p_dst, p_len, p_val;
+uint p_dst, p_len;
+#ifdef DSVK_WORD_WRITES
+uint p_val;
 bool p_lit;
+#define PENDING_COPY (p_len != 0u && !p_lit)
+#else
+#define PENDING_COPY (p_len != 0u)
+#endif
 uint l_err;
 
 uint lt_mask(uint n)
@@ -976,7 +982,7 @@ uint data_step(uint lo, uint hi, bool litlen)
 {
     step_begin();
     bool in_win = g_lane >= lo && g_lane < hi;
-    bool pend = p_len != 0u && !p_lit;
+    bool pend = PENDING_COPY;
     bool decoding = in_win && (pend || litlen);
     uint e = 0u;
     if (decoding) {
@@ -1003,7 +1009,6 @@ uint data_step(uint lo, uint hi, bool litlen)
     }
     bool visited = in_win && g_lane < k;
     bool copying = visited && pend;
-    bool writing = visited && p_len != 0u;
     bool emitting = visited && !pend && litlen;
     if (visited && decoding && kind == K_BAD)
         l_err |= E_HUFFMAN;
@@ -1020,8 +1025,11 @@ uint data_step(uint lo, uint hi, bool litlen)
     }
     g_err |= wg_or(l_err);
 #ifdef DSVK_WORD_WRITES
+    bool writing = visited && p_len != 0u; /* a pending literal, or copying */
     if (g_err == 0u)
         write_items(writing, p_lit ? p_val | LIT_ITEM : value);
+    if (writing)
+        p_len = 0u;
 #else
     if (g_err == 0u) {
         run_copies(copying, value);
@@ -1033,8 +1041,6 @@ uint data_step(uint lo, uint hi, bool litlen)
 
     if (visited || (g_lane == k && k < hi))
         bits_drop(used);
-    if (writing)
-        p_len = 0u;
 #ifdef DSVK_WORD_WRITES
     if (emitting && (kind == K_LIT || kind == K_MATCH)) {
         p_dst = dest;
@@ -1043,7 +1049,9 @@ uint data_step(uint lo, uint hi, bool litlen)
         p_val = value;
     }
 #else
-    if (emitting && kind == K_MATCH) {
+    if (copying)
+        p_len = 0u;
+    else if (emitting && kind == K_MATCH) {
         p_dst = dest;
         p_len = value;
     }
@@ -1094,7 +1102,9 @@ void stored_block()
         refill(mine);
         step_end();
     }
+#ifdef DSVK_WORD_WRITES
     p_len = 0u;
+#endif
     g_out += len;
     /* The end-of-block revolution from the lane after the last byte. */
     step_begin();
@@ -1271,8 +1281,10 @@ void main()
     g_steps = 0u;
     p_len = 0u;
     p_dst = 0u;
+#ifdef DSVK_WORD_WRITES
     p_val = 0u;
     p_lit = false;
+#endif
     l_err = 0u;
     g_sink = 0u;
     if (g_err == 0u) {
