@@ -365,8 +365,8 @@ bool dsvk_device_edit_build(dsvk_device_edit *e, const VkDeviceCreateInfo *app,
     bool v12 = support->api_version >= VK_API_VERSION_1_2;
     bool v11 = support->api_version >= VK_API_VERSION_1_1;
     e->enabled_shader = dsvk_device_edit_shader_enabled_by(app, support->api_version);
-    feature_edit edits[6];
-    const char *extensions[5];
+    feature_edit edits[5];     /* one per feature below */
+    const char *extensions[4]; /* one per edit that may need its extension */
     int n = 0, n_ext = 0;
 
     if (!e->enabled.timeline_semaphore && support->timeline_semaphore &&
