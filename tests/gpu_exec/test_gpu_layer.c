@@ -99,6 +99,19 @@ static dsvk_request to_buffer(dsvk_file *f, uint64_t offset, uint32_t size, VkBu
     return r;
 }
 
+/* A file-source queue on the captured device. */
+static dsvk_queue *file_queue(dsvk_runtime *rt, dsvk_device *dev, const char *name)
+{
+    dsvk_queue_desc qd = {.source_type = DSVK_SOURCE_FILE,
+                          .capacity = 128,
+                          .priority = DSVK_PRIORITY_NORMAL,
+                          .name = name,
+                          .device = dev};
+    dsvk_queue *q = NULL;
+    assert_int_equal(dsvk_queue_create(rt, &qd, &q), DSVK_OK);
+    return q;
+}
+
 static void uploads_on_a_captured_device(void **state)
 {
     (void)state;
@@ -126,13 +139,7 @@ static void uploads_on_a_captured_device(void **state)
     dsvk_file *f = temp_file(rt, file, RAW + csize);
     own_buffer own;
     own_buffer_create(h, &own);
-    dsvk_queue_desc qd = {.source_type = DSVK_SOURCE_FILE,
-                          .capacity = 128,
-                          .priority = DSVK_PRIORITY_NORMAL,
-                          .name = "layer",
-                          .device = dev};
-    dsvk_queue *q = NULL;
-    assert_int_equal(dsvk_queue_create(rt, &qd, &q), DSVK_OK);
+    dsvk_queue *q = file_queue(rt, dev, "layer");
 
     /* Into the application's buffer between two of its own fills. */
     vkh_app_fill(h, 0xC0000001u);
@@ -217,13 +224,7 @@ static void shader_decodes_on_a_captured_device(void **state)
     dsvk_file *f = temp_file(rt, stream, stream_size);
     own_buffer own;
     own_buffer_create(h, &own);
-    dsvk_queue_desc qd = {.source_type = DSVK_SOURCE_FILE,
-                          .capacity = 128,
-                          .priority = DSVK_PRIORITY_NORMAL,
-                          .name = "shader",
-                          .device = dev};
-    dsvk_queue *q = NULL;
-    assert_int_equal(dsvk_queue_create(rt, &qd, &q), DSVK_OK);
+    dsvk_queue *q = file_queue(rt, dev, "shader");
     dsvk_request r = to_buffer(f, 0, (uint32_t)stream_size, own.buffer, 4096, (uint32_t)raw_size);
     r.compression = DSVK_COMPRESSION_GDEFLATE;
     r.uncompressed_size = (uint32_t)raw_size;
