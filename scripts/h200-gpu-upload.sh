@@ -20,6 +20,10 @@
 # with 1 MiB requests (DirectStorage's defaults) and 256 MiB staging with 8 MiB requests;
 # page cache warm, then one cold pass set (posix_fadvise DONTNEED before each pass).
 set -u
+kit=$(dirname "$0")/device-kit.sh
+[ -f "$kit" ] || kit=scripts/device-kit.sh
+# shellcheck source=device-kit.sh
+source "$kit" || exit 2
 
 prepare() {
     local dest=.h200-upload build=build-upload
@@ -27,27 +31,12 @@ prepare() {
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDSVK_BUILD_TESTS=OFF >/dev/null &&
         ninja -C "$build" -j2 dsvk-bench || exit 1
     rm -rf "$dest" && mkdir -p "$dest/lib" || exit 1
-    cp "$build/tools/bench/dsvk-bench" "$0" "$dest/" || exit 1
-    # The libraries dsvk-bench links that the machine's image may lack.
-    for lib in liburing.so.2 libdeflate.so.0; do
-        path=$(ldd "$build/tools/bench/dsvk-bench" | awk -v l="$lib" '$1 == l {print $3}')
-        [ -n "$path" ] && cp -L "$path" "$dest/lib/"
-    done
-    local exclude
-    exclude=$(git rev-parse --git-path info/exclude)
-    mkdir -p "$(dirname "$exclude")"
-    for p in /.h200-upload/ /.gl/ /build-upload/; do
-        grep -qxF "$p" "$exclude" 2>/dev/null || echo "$p" >>"$exclude"
-    done
+    cp "$build/tools/bench/dsvk-bench" "$0" "$kit" "$dest/" || exit 1
+    dk_copy_libs "$build/tools/bench/dsvk-bench" "$dest/lib"
+    dk_exclude /.h200-upload/ /.gl/ /build-upload/
     # The Vulkan loader, as the device tool's README says (amd64 packages).
-    if [ "${1:-}" != --no-loader ] && ! ls .gl/libvulkan1_*.deb >/dev/null 2>&1; then
-        mkdir -p .gl /tmp/amd64/partial
-        local o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
-        # shellcheck disable=SC2086
-        apt-get $o update >/dev/null && (cd .gl && apt-get $o download libvulkan1) || {
-            echo "could not download libvulkan1 into .gl/" >&2
-            exit 1
-        }
+    if [ "${1:-}" != --no-loader ]; then
+        dk_fetch_loader || exit 1
     fi
     du -sh "$dest" .gl
     echo "now run there: bash $dest/h200-gpu-upload.sh run   (carry $dest and .gl)"
@@ -59,13 +48,8 @@ run() {
     out=${OUT:-/tmp/gpu-upload-out}
     mkdir -p "$out"
     exec > >(tee -a "$out/log.txt") 2>&1
-    if ! ldconfig -p | grep -q libvulkan.so.1; then
-        for f in .gl/*.deb; do dpkg -x "$f" /; done
-        ldconfig
-    fi
+    dk_use_loader
     export LD_LIBRARY_PATH=$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-    local icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-    [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
     unset DSVK_STAGING DSVK_DECODER
     export DSVK_LOG=warn
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv

@@ -24,6 +24,10 @@
 # inside a copy of distance 1..3 resolve its 1..3 source bytes once) or DSVK_WORD_PAIRS (two
 # words per invocation and round, both loaded before either is stored).
 set -u
+kit=$(dirname "$0")/device-kit.sh
+[ -f "$kit" ] || kit=scripts/device-kit.sh
+# shellcheck source=../../scripts/device-kit.sh
+source "$kit" || exit 2
 
 # The word-writes build against the shipped builds (which the run includes anyway) and the
 # shipped shader of 770d3ef (the code before the word-writes change), 2 and 4 tiles per group.
@@ -45,12 +49,9 @@ prepare() {
         ninja -C "$build" -j2 dsvk-bench dsvk-gdgpu-check dsvk-gdgpu-corpus || exit 1
     rm -rf "$dest" && mkdir -p "$dest/bin" "$dest/lib" "$dest/spv" || exit 1
     cp "$build/tools/bench/dsvk-bench" "$build/tests/gpu_gdeflate/dsvk-gdgpu-check" \
-        "$build/tests/gpu_gdeflate/dsvk-gdgpu-corpus" "$dest/bin/" && cp "$0" "$dest/" || exit 1
-    for lib in liburing.so.2 libdeflate.so.0; do
-        local path
-        path=$(ldd "$dest/bin/dsvk-bench" | awk -v l="$lib" '$1 == l {print $3}')
-        [ -n "$path" ] && cp -L "$path" "$dest/lib/"
-    done
+        "$build/tests/gpu_gdeflate/dsvk-gdgpu-corpus" "$dest/bin/" && cp "$0" "$kit" "$dest/" ||
+        exit 1
+    dk_copy_libs "$dest/bin/dsvk-bench" "$dest/lib"
     cp -r ../shared/gdeflate-vectors "$dest/vectors" || exit 1
     local variants=("$@")
     [ ${#variants[@]} -eq 0 ] && variants=("${DEFAULT_VARIANTS[@]}")
@@ -69,22 +70,8 @@ prepare() {
             -DDSVK_LIT_BITS=9 "${defs[@]}" -o "$dest/spv/$name.spv" "$src" &&
             spirv-val --target-env vulkan1.1 "$dest/spv/$name.spv" || exit 1
     done
-    local exclude
-    exclude=$(git rev-parse --git-path info/exclude)
-    mkdir -p "$(dirname "$exclude")"
-    for p in /.gdgpu-variants/ /.gl/ /build-variants/; do
-        grep -qxF "$p" "$exclude" 2>/dev/null || echo "$p" >>"$exclude"
-    done
-    if ! ls .gl/libglvnd0_*.deb >/dev/null 2>&1; then
-        mkdir -p .gl /tmp/amd64/partial
-        local o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
-        # shellcheck disable=SC2086
-        apt-get $o update >/dev/null && (cd .gl && apt-get $o download libvulkan1 libegl1 \
-            libglvnd0 libopengl0 libgl1 libglx0 libgles2) || {
-            echo "could not download the Vulkan loader packages into .gl/" >&2
-            exit 1
-        }
-    fi
+    dk_exclude /.gdgpu-variants/ /.gl/ /build-variants/
+    dk_fetch_loader || exit 1
     du -sh "$dest" .gl
     echo "now run there: bash $dest/variants-run.sh run   (carry $dest and .gl)"
 }
@@ -96,12 +83,8 @@ run() {
     out=${OUT:-/tmp/gdgpu-variants-out}
     mkdir -p "$out"
     exec > >(tee -a "$out/log.txt") 2>&1
-    # The NVIDIA ICD needs the GLVND libraries as well as the loader.
-    for f in .gl/*.deb; do dpkg -x "$f" /; done
-    ldconfig
+    dk_use_loader
     export LD_LIBRARY_PATH=$here/lib
-    local icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-    [ -f "$icd" ] && export VK_DRIVER_FILES=$icd
     nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv
     mkdir -p /tmp/c /tmp/s
     "$here/bin/dsvk-gdgpu-corpus" /tmp/c 64
