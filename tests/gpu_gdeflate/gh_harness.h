@@ -29,9 +29,9 @@ typedef struct gh_ctx {
 extern uint32_t gh_tiles_per_group;
 
 /* Brings up the device (validation on unless validation is false); false with *why set.
- * With spirv (a file), every variant runs that SPIR-V instead of the embedded code. */
-/* gh_init: the built-in shaders, or for every variant the SPIR-V file GH_SPIRV names (to run
- * the tests on a build that is not embedded, such as the word-writes build). */
+ * gh_init_spirv with spirv (a file): every variant runs that SPIR-V instead of the embedded
+ * code; gh_init: the SPIR-V file GH_SPIRV names if set (to run the tests on a build that is
+ * not embedded, such as the word-writes build), else the embedded code. */
 bool gh_init(gh_ctx *c, bool validation, const char **why);
 bool gh_init_spirv(gh_ctx *c, bool validation, const char *spirv, const char **why);
 void gh_fini(gh_ctx *c);

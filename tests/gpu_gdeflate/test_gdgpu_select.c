@@ -1,7 +1,8 @@
 /*
  * DSVK_DECODER: names, the per-device cache file, forced choices and auto on lavapipe (which
  * has no VK_NV_memory_decompression: auto is the shader, and gpu-native is refused), and the
- * measurement that auto runs where the driver path exists (here: the shader half).
+ * measurement that auto runs where the driver path exists (here: the shader half). Also the
+ * rule on the output binding (offset and size multiples of 4: the shader writes words).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "gh_harness.h"
 #include "gpu/gdeflate_gpu_select.h"
+#include "gpu/vk_buffer.h"
 
 static gh_ctx ctx;
 
@@ -131,6 +133,34 @@ static void measure(void **state)
     assert_int_equal(gh_messages(&ctx), 0);
 }
 
+/* dsvk_gdgpu_bind takes an output range whose size is a multiple of 4 and refuses others. */
+static void bind_refuses_output_not_in_words(void **state)
+{
+    (void)state;
+    dsvk_vkstandalone *s = &ctx.vk;
+    dsvk_gdgpu *g = ctx.dec[GH_SHARED];
+    dsvk_vkbuf b;
+    assert_int_equal(
+        dsvk_vkbuf_create(&s->fns, s->device, &s->memory, 1u << 16,
+                          VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT,
+                          DSVK_VKMEM_DEVICE, false, &b),
+        DSVK_OK);
+    dsvk_gdgpu_range jobs = {b.buffer, 0, 4096}, in = {b.buffer, 4096, 4096};
+    dsvk_gdgpu_range out = {b.buffer, 8192, 4096}, st = {b.buffer, 12288, 256};
+    dsvk_gdgpu_binding *bind = NULL;
+    assert_int_equal(dsvk_gdgpu_bind(g, &jobs, &in, &out, &st, &bind), DSVK_OK);
+    assert_non_null(bind);
+    dsvk_gdgpu_binding_destroy(g, bind);
+    for (VkDeviceSize size = 4093; size < 4096; size++) {
+        out.size = size;
+        bind = NULL;
+        assert_int_equal(dsvk_gdgpu_bind(g, &jobs, &in, &out, &st, &bind), DSVK_E_INVALID_ARGUMENT);
+        assert_null(bind);
+    }
+    dsvk_vkbuf_destroy(&s->fns, s->device, &b);
+    assert_int_equal(gh_messages(&ctx), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +168,7 @@ int main(void)
         cmocka_unit_test(cache),
         cmocka_unit_test(select_on_lavapipe),
         cmocka_unit_test(measure),
+        cmocka_unit_test(bind_refuses_output_not_in_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
