@@ -299,9 +299,11 @@ uint wg_ballot(bool p)
 #ifdef DSVK_SUBGROUP
     if (g_mode == MODE_SINGLE)
         return subgroupBallot(p).x;
-#ifndef DSVK_WORD_WRITES
+#if !defined(DSVK_WORD_WRITES) || defined(DSVK_EXP_HYBRID_BALLOT)
     /* (The word-writes build takes the shared-memory path here: with the subgroup ballot its
-     * hybrid mode decoded some tiles wrong on llvmpipe, unexplained; docs/GPU_DECODER.md.) */
+     * hybrid mode decodes some tiles wrong on Mesa 22.3's llvmpipe, Debian 12's lavapipe that
+     * CI runs; the same SPIR-V is exact on Mesa 25.0's. DSVK_EXP_HYBRID_BALLOT restores it to
+     * reproduce that: tests/gpu_gdeflate/lavapipe-compare.sh, docs/GPU_DECODER.md.) */
     if (g_mode == MODE_HYBRID) {
         uint part = subgroupBallot(p).x << (gl_SubgroupID * gl_SubgroupSize);
         if (subgroupElect())
