@@ -41,6 +41,8 @@ static dsvk_gdgpu *create_shader(dsvk_gpu_executor *x, const dsvk_gpu_executor_o
                 .supportedStages = d->subgroup_stages,
                 .supportedOperations = d->subgroup_operations,
             },
+        .min_subgroup_size = d->min_subgroup_size,
+        .max_subgroup_size = d->max_subgroup_size,
         .limits = d->properties.limits,
         .storage_buffer_8bit = f->storage_buffer_8bit || opts->shader_features,
         .vulkan_memory_model = f->vulkan_memory_model,

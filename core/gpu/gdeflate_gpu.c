@@ -54,6 +54,32 @@ static uint32_t shared_bytes(uint32_t tpg)
     return 4 * (tpg * (tables + 320 + 96 + 48 + 128 + 96 + 32) + 1);
 }
 
+/* Several tiles per workgroup: each 32-invocation subgroup is a tile, so every subgroup must
+ * be exactly 32 invocations, all active. subgroupSize 32 alone does not say that: a device
+ * whose subgroup size varies may run a workgroup as smaller subgroups "represented as larger
+ * ones, some of whose invocations are inactive" (VK_EXT_subgroup_size_control; Intel reports
+ * 32 and may run 8 or 16 wide), and the shader's layout check would then fail every tile. So
+ * only where the size is fixed at 32 (minSubgroupSize = maxSubgroupSize = 32: NVIDIA); unknown
+ * sizes (no Vulkan 1.3 nor VK_EXT_subgroup_size_control) get one tile per workgroup. */
+uint32_t dsvk_gdgpu_pick_tpg(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_variant variant)
+{
+    if (variant != DSVK_GDGPU_VARIANT_SUBGROUP || info->subgroup.subgroupSize != 32)
+        return 1;
+    uint32_t tpg = info->tiles_per_group ? info->tiles_per_group : DSVK_GDGPU_DEFAULT_TPG;
+    if (tpg != 1 && tpg != 2 && tpg != 4) {
+        DSVK_WARN("gpu: %u tiles per workgroup is not built; using 1", tpg);
+        return 1;
+    }
+    if (tpg > 1 && (info->min_subgroup_size != 32 || info->max_subgroup_size != 32)) {
+        DSVK_INFO("gpu: subgroup sizes %u..%u are not a fixed 32: one tile per workgroup",
+                  info->min_subgroup_size, info->max_subgroup_size);
+        return 1;
+    }
+    while (tpg > 1 && shared_bytes(tpg) > info->limits.maxComputeSharedMemorySize)
+        tpg /= 2;
+    return tpg;
+}
+
 /* The subgroup variant's operations, in compute shaders. */
 static bool subgroup_ok(const VkPhysicalDeviceSubgroupProperties *sp)
 {
@@ -112,16 +138,7 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
     /* Several tiles per workgroup need 32-wide subgroups (each is a tile), and their shared
      * memory must fit the device's limit (exceeding it is undefined behaviour: NVIDIA loses
      * the device). */
-    g->tpg = 1;
-    if (variant == DSVK_GDGPU_VARIANT_SUBGROUP && info->subgroup.subgroupSize == 32) {
-        g->tpg = info->tiles_per_group ? info->tiles_per_group : DSVK_GDGPU_DEFAULT_TPG;
-        if (g->tpg != 1 && g->tpg != 2 && g->tpg != 4) {
-            DSVK_WARN("gpu: %u tiles per workgroup is not built; using 1", g->tpg);
-            g->tpg = 1;
-        }
-        while (g->tpg > 1 && shared_bytes(g->tpg) > info->limits.maxComputeSharedMemorySize)
-            g->tpg /= 2;
-    }
+    g->tpg = dsvk_gdgpu_pick_tpg(info, variant);
     if (shared_bytes(g->tpg) > info->limits.maxComputeSharedMemorySize) {
         DSVK_INFO("gpu: the GDeflate shader needs %u bytes of shared memory, the device has %u",
                   shared_bytes(g->tpg), info->limits.maxComputeSharedMemorySize);

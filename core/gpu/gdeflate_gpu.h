@@ -71,10 +71,13 @@ typedef struct dsvk_gdgpu_device_info {
     VkDevice device;
     PFN_vkGetDeviceProcAddr get_device_proc_addr; /* next layer's, or the loader's */
     VkPhysicalDeviceSubgroupProperties subgroup;  /* as queried; pNext ignored */
+    /* VkPhysicalDeviceSubgroupSizeControlProperties (Vulkan 1.3 or the EXT); 0 when unknown */
+    uint32_t min_subgroup_size, max_subgroup_size;
     VkPhysicalDeviceLimits limits;                /* from VkPhysicalDeviceProperties */
     VkPipelineCache pipeline_cache;               /* optional */
     /* Tuning: tiles per workgroup (1, 2 or 4), one per 32-wide subgroup: subgroup variant on
-     * devices whose subgroupSize is 32 only, else 1. 0: the default for the device. */
+     * devices whose subgroups are fixed at 32 only, else 1 (dsvk_gdgpu_pick_tpg). 0: the
+     * default for the device. */
     uint32_t tiles_per_group;
     /* Keep the driver's pipeline statistics (needs VK_KHR_pipeline_executable_properties and
      * its feature enabled): dsvk_gdgpu_statistics. */
@@ -150,6 +153,8 @@ void dsvk_gdgpu_jobs_write_for(const dsvk_gdgpu *g, void *dst, const dsvk_gdgpu_
                                uint32_t n);
 /* Tiles each workgroup decodes. */
 uint32_t dsvk_gdgpu_tiles_per_group(const dsvk_gdgpu *g);
+/* What dsvk_gdgpu_create will pick for tiles per workgroup on this device and variant. */
+uint32_t dsvk_gdgpu_pick_tpg(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_variant variant);
 /* The driver's statistics of the pipeline ("Register Count=64, ..."), when captured; else
  * an empty string. */
 const char *dsvk_gdgpu_statistics(const dsvk_gdgpu *g, char *buf, size_t cap);

@@ -201,6 +201,19 @@ dsvk_result dsvk_vkstandalone_create(const dsvk_vkstandalone_opts *opts, dsvk_vk
     s->props = p2.properties;
     s->subgroup.pNext = NULL;
     memcpy(s->device_uuid, idp.deviceUUID, VK_UUID_SIZE);
+    if (s->props.apiVersion >= VK_API_VERSION_1_3 ||
+        has_device_extension(gipa, inst, pd, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME)) {
+        VkPhysicalDeviceSubgroupSizeControlProperties sc = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES,
+        };
+        VkPhysicalDeviceProperties2 p2sc = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+            .pNext = &sc,
+        };
+        get_props2(pd, &p2sc);
+        s->min_subgroup_size = sc.minSubgroupSize;
+        s->max_subgroup_size = sc.maxSubgroupSize;
+    }
     get_mem(pd, &s->memory);
 
     /* Query chains hold only structures of what the device supports. */

@@ -36,6 +36,7 @@ typedef struct dsvk_vkstandalone {
 
     VkPhysicalDeviceProperties props;
     VkPhysicalDeviceSubgroupProperties subgroup;
+    uint32_t min_subgroup_size, max_subgroup_size; /* 0 when the device cannot say */
     VkPhysicalDeviceMemoryProperties memory;
     uint8_t device_uuid[VK_UUID_SIZE];
     uint32_t timestamp_valid_bits;

@@ -61,6 +61,8 @@ bool gh_init_spirv(gh_ctx *c, bool validation, const char *spirv, const char **w
         .device = s->device,
         .get_device_proc_addr = s->get_device_proc_addr,
         .subgroup = s->subgroup,
+        .min_subgroup_size = s->min_subgroup_size,
+        .max_subgroup_size = s->max_subgroup_size,
         .limits = s->props.limits,
         .storage_buffer_8bit = s->storage_buffer_8bit,
         .vulkan_memory_model = s->vulkan_memory_model,

@@ -438,6 +438,8 @@ int dsvk_bench_gdeflate_gpu(int argc, char **argv)
         .device = vk.device,
         .get_device_proc_addr = vk.get_device_proc_addr,
         .subgroup = vk.subgroup,
+        .min_subgroup_size = vk.min_subgroup_size,
+        .max_subgroup_size = vk.max_subgroup_size,
         .limits = vk.props.limits,
         .storage_buffer_8bit = vk.storage_buffer_8bit,
         .vulkan_memory_model = vk.vulkan_memory_model,
