@@ -175,7 +175,7 @@ bool dsvk_gpu_executor_get_info(dsvk_device *dev, dsvk_gpu_executor_info *out)
             .staging = x->staging_placement,
             .staging_coherent = x->staging_mem.coherent,
             .staging_device_local = x->staging_mem.device_local,
-            .decoder = x->decoder,
+            .decoder = atomic_load(&x->shader_unusable) ? DSVK_DECODER_CPU : x->decoder,
             .shader_variant = dsvk_gpu_exec_variant_name(x),
             .ring_size = x->ring_size,
             .batches = x->stat_batches,

@@ -490,6 +490,13 @@ void dsvk_gpu_exec_batch_results(dsvk_gpu_executor *x, dsvk_gpu_batch *b)
             continue;
         char why[128];
         dsvk_exec *e = g->e;
+        /* The host validated every descriptor, so "descriptor" means the shader's start-up
+         * check refused the device's workgroup layout (subgroups it cannot use): it will
+         * refuse every tile, so the stream data is not at fault and the CPU takes over. */
+        if ((word & DSVK_GDGPU_E_DESCRIPTOR) && !atomic_exchange(&x->shader_unusable, true))
+            DSVK_ERR("gpu executor: the GDeflate shader cannot run on %s (its workgroup "
+                     "layout check failed: subgroup size %u); later requests decode on the CPU",
+                     x->dev->desc.properties.deviceName, x->dev->desc.subgroup_size);
         DSVK_WARN("request '%s' (%s, offset %llu): the GDeflate shader rejected the stream "
                   "(%u of %u tiles decoded: %s); its destination range holds undefined bytes",
                   e->name,

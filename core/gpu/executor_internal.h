@@ -114,6 +114,9 @@ struct dsvk_gpu_executor {
     /* What it is (fixed at creation). */
     dsvk_staging_placement staging_placement;
     dsvk_decoder decoder; /* for GDeflate: CPU, GPU (shader) or GPU_NATIVE */
+    /* Set when the shader refused to run on this device (executor_batch.c): later GDeflate
+     * requests take the CPU path. */
+    atomic_bool shader_unusable;
     uint64_t align;
     uint64_t ring_size;
 

@@ -227,7 +227,9 @@ static dsvk_gpu_path path_for(const dsvk_gpu_executor *x, const dsvk_request *r)
     if (r->compression == DSVK_COMPRESSION_NONE)
         return DSVK_GPU_PATH_COPY;
     switch (x->decoder) {
-    case DSVK_DECODER_GPU: return DSVK_GPU_PATH_DECODE_SHADER;
+    case DSVK_DECODER_GPU:
+        return atomic_load(&x->shader_unusable) ? DSVK_GPU_PATH_DECODE_CPU
+                                                : DSVK_GPU_PATH_DECODE_SHADER;
     case DSVK_DECODER_GPU_NATIVE: return DSVK_GPU_PATH_DECODE_NATIVE;
     default: return DSVK_GPU_PATH_DECODE_CPU;
     }

@@ -115,6 +115,8 @@ void eh_init(eh *h, const eh_opts *opts)
         .properties = h->vk.props,
         .memory_properties = h->vk.memory,
         .subgroup_size = h->vk.subgroup.subgroupSize,
+        .min_subgroup_size = h->vk.min_subgroup_size,
+        .max_subgroup_size = h->vk.max_subgroup_size,
         .subgroup_stages = h->vk.subgroup.supportedStages,
         .subgroup_operations = h->vk.subgroup.supportedOperations,
         .enabled = {.timeline_semaphore =
