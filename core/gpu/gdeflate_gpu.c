@@ -75,6 +75,7 @@ uint32_t dsvk_gdgpu_pick_tpg(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_vari
                   info->min_subgroup_size, info->max_subgroup_size);
         return 1;
     }
+    /* exceeding the device's shared memory is undefined behaviour: NVIDIA loses the device */
     while (tpg > 1 && shared_bytes(tpg) > info->limits.maxComputeSharedMemorySize)
         tpg /= 2;
     return tpg;
@@ -135,9 +136,6 @@ dsvk_result dsvk_gdgpu_create(const dsvk_gdgpu_device_info *info, dsvk_gdgpu_var
         return DSVK_E_NO_MEMORY;
     g->device = info->device;
     g->variant = variant;
-    /* Several tiles per workgroup need 32-wide subgroups (each is a tile), and their shared
-     * memory must fit the device's limit (exceeding it is undefined behaviour: NVIDIA loses
-     * the device). */
     g->tpg = dsvk_gdgpu_pick_tpg(info, variant);
     if (shared_bytes(g->tpg) > info->limits.maxComputeSharedMemorySize) {
         DSVK_INFO("gpu: the GDeflate shader needs %u bytes of shared memory, the device has %u",

@@ -1,6 +1,7 @@
 /* Vulkan memory behind the executor's rings (staging_ring_memory.h). */
 #include "gpu/staging_ring_memory.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "gpu/vk_buffer.h"
@@ -99,17 +100,15 @@ dsvk_result dsvk_ring_memory_create(dsvk_device *dev, VkDeviceSize size, VkBuffe
 {
     memset(out, 0, sizeof(*out));
     ring_pick rp = {&dev->desc.memory_properties, kind};
+    char named[96]; /* what, with the memory it wants: the failure messages name both */
+    snprintf(named, sizeof(named), "%s (%s memory)", what, kind_name(kind));
     dsvk_vkbuf b;
     uint32_t type;
     dsvk_result r = dsvk_vkbuf_create_picked(&dev->vk, dev->desc.device, size, usage,
                                              device_address, kind != DSVK_RING_MEMORY_DEVICE,
-                                             pick_ring_type, &rp, what, &b, &type);
-    if (r != DSVK_OK) {
-        if (r == DSVK_E_UNSUPPORTED)
-            DSVK_WARN("gpu executor: no %s memory for the %s (%llu bytes)", kind_name(kind), what,
-                      (unsigned long long)size);
+                                             pick_ring_type, &rp, named, &b, &type);
+    if (r != DSVK_OK)
         return r;
-    }
     VkMemoryPropertyFlags f = dev->desc.memory_properties.memoryTypes[type].propertyFlags;
     out->buffer = b.buffer;
     out->memory = b.memory;
