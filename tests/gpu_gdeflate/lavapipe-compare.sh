@@ -26,6 +26,10 @@ DEFAULT_VARIANTS=(
 )
 
 [ -f shaders/gdeflate.comp ] || { echo "run from the repository root" >&2; exit 2; }
+for tool in curl xz dpkg-deb glslc spirv-val vulkaninfo; do
+    command -v "$tool" >/dev/null ||
+        { echo "$tool is missing (apt-get install curl xz-utils; the rest: scripts/setup.sh)" >&2; exit 2; }
+done
 [ -x "$test_bin" ] || { echo "$test_bin is missing: build the tests first" >&2; exit 2; }
 system_icd=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json
 [ -f "$system_icd" ] || { echo "no lavapipe at $system_icd (mesa-vulkan-drivers)" >&2; exit 2; }
